@@ -1,0 +1,1 @@
+"""Learning records and operations, as Django apps inside this package."""

@@ -1,0 +1,1 @@
+"""Wagtail pages and snippets: the site's content, managed by editors."""

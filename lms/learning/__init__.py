@@ -1,0 +1,1 @@
+"""Enrollment, playback heartbeats, progress, completion, course tests and certificates."""

@@ -1,0 +1,1 @@
+"""Personal data safeguards (PIPA): masking, the append-only access log, consent and retention."""

@@ -1,0 +1,52 @@
+"""The access log of personal data: who looked at or exported whose data, when and why."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+
+class PersonalDataAccess(models.Model):
+    """One view, edit, export or deletion of personal data by staff. Rows are never changed."""
+
+    class Action(models.TextChoices):
+        VIEW = "view", _("열람")
+        EDIT = "edit", _("수정")
+        EXPORT = "export", _("내보내기")
+        DELETE = "delete", _("삭제")
+
+    at = models.DateTimeField(_("일시"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
+        verbose_name=_("처리자"),
+    )
+    # Snapshot: the log still names the actor after the account is gone.
+    actor_username = models.CharField(_("처리자 아이디"), max_length=150)
+    ip_address = models.GenericIPAddressField(_("접속 주소"), null=True, blank=True)
+    action = models.CharField(_("행위"), max_length=10, choices=Action.choices)
+    subject_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("정보주체"),
+    )
+    subject = models.CharField(
+        _("대상"), max_length=200, help_text=_("무엇의 누구 정보인지")
+    )
+    record_count = models.PositiveIntegerField(_("건수"), default=1)
+    reason = models.CharField(_("사유"), max_length=300, blank=True)
+    path = models.CharField(_("경로"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-at"]
+        verbose_name = _("개인정보 접근 기록")
+        verbose_name_plural = _("개인정보 접근 기록")
+        indexes = [models.Index(fields=["subject_user", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.actor_username} {self.action} {self.subject}"

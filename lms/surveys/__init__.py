@@ -1,0 +1,1 @@
+"""Satisfaction surveys (5-point scale and comments), for courses and outreach sessions."""

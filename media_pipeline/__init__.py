@@ -1,0 +1,1 @@
+"""Video assets: upload, probe, transcode, package HLS, thumbnails, captions, storage."""

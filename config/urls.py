@@ -14,6 +14,11 @@ urlpatterns = [
     path("admin/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
     path("accounts/", include("allauth.urls")),
+    # Pages of the apps outside the Wagtail page tree, one line per app.
+    path("", include("media_pipeline.urls")),
+    path("", include("lms.learning.urls")),
+    path("", include("lms.outreach.urls")),
+    path("", include("lms.privacy.urls")),
 ]
 
 if settings.DEBUG:

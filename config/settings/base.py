@@ -304,3 +304,18 @@ LOGGING = {
         "django_tasks": {"level": "WARNING"},
     },
 }
+
+# --- Video pipeline (media_pipeline) --------------------------------------------------------
+# Settings of the video pipeline go here.
+
+# --- Online learning (lms.learning, lms.surveys, cms courses) -------------------------------
+# Settings of online learning go here.
+
+# --- Outreach education and the trainer pool (lms.outreach, lms.trainers) ---------------------
+# Settings of outreach and the trainer pool go here.
+
+# --- Security and privacy (lms.privacy, config) ---------------------------------------------
+# Settings of security and privacy go here.
+
+# --- Reports and the organization portal (lms.reports) --------------------------------------
+# Settings of reports go here.

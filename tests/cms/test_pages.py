@@ -14,7 +14,7 @@ def test_home_page_is_korean_and_accessible(client):
     assert response.status_code == 200
     html = response.content.decode()
     assert '<html lang="ko">' in html
-    assert "서울노동아카데미" in html
+    assert "<title>서울노동아카데미</title>" in html
     assert re.search(r'<a class="skip-link" href="#main">본문 바로가기</a>', html)
     assert '<main id="main"' in html
     assert "<header" in html and "<footer" in html and 'aria-label="주 메뉴"' in html
@@ -27,6 +27,8 @@ def test_menu_shows_pages_editors_mark_for_menus(client):
     html = client.get("/").content.decode()
 
     assert 'href="/about/"' in html and "아카데미 소개" in html
+    about = client.get("/about/").content.decode()
+    assert "<title>아카데미 소개 | 서울노동아카데미</title>" in about
 
 
 def test_signed_in_user_sees_name_and_logout(client, learner):

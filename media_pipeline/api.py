@@ -7,6 +7,7 @@ import uuid
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
+from ninja.responses import Status
 
 from config.problems import PermissionDenied
 from lms.accounts.auth import api_auth
@@ -79,7 +80,7 @@ def upload_start(request: HttpRequest, payload: UploadStartIn):
         size_bytes=payload.size,
         uploaded_by=user,
     )
-    return 201, _upload_out(asset)
+    return Status(201, _upload_out(asset))
 
 
 @router.get(
@@ -118,7 +119,7 @@ def upload_part(request: HttpRequest, asset_id: uuid.UUID, part_number: int):
     uploads.upload_part_write(
         asset=asset, part_number=part_number, stream=request, length=length
     )
-    return 204, None
+    return Status(204, None)
 
 
 @router.post(

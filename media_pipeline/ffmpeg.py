@@ -304,11 +304,13 @@ def ladder_command(
     frame_rate: float,
     has_audio: bool,
     preset: str,
+    poster: tuple[str, float, int] | None = None,
 ) -> list[str]:
     """One ffmpeg process: decode once, split, scale each rung, encode H.264/AAC, fMP4 HLS.
 
     Keyframes at every 2 s of output time in every rung (so rungs switch cleanly), a
-    constant frame rate (VFR sources are resampled), 6 s segments.
+    constant frame rate (VFR sources are resampled), 6 s segments. With `poster`
+    (path, time, height) the same process also writes the poster image.
     """
     import ffmpeg as ffmpeg_python
 
@@ -317,7 +319,7 @@ def ladder_command(
     video = (
         src.video.filter("fps", fps=fps)
         .filter("format", "yuv420p")
-        .filter_multi_output("split", len(rungs))
+        .filter_multi_output("split", len(rungs) + (1 if poster else 0))
     )
     streams = []
     options: dict[str, object] = {}
@@ -365,6 +367,15 @@ def ladder_command(
             **options,
         },
     )
+    if poster:
+        target, at, height = poster
+        still = (
+            video[len(rungs)]
+            .filter("select", f"gte(t,{at:.3f})")
+            .filter("scale", -2, height)
+            .output(target, vframes=1, **{"q:v": 3, "update": 1})
+        )
+        out = ffmpeg_python.merge_outputs(out, still)
     args = ffmpeg_python.compile(out, cmd=ffmpeg_binary(), overwrite_output=True)
     # Global options go before the input; ffmpeg-python puts kwargs of output last.
     return [args[0], "-hide_banner", "-nostdin", "-v", "error", *args[1:]]

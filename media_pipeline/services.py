@@ -382,6 +382,11 @@ def _run(asset: VideoAsset, run_id: uuid.UUID, work: Path) -> None:
         frame_rate=probe.frame_rate,
         has_audio=probe.has_audio,
         preset=settings.VIDEO_X264_PRESET,
+        poster=(
+            str(out / "poster.jpg"),
+            min(1.0, probe.duration / 3),
+            min(720, rungs[0].height),
+        ),
     )
     args[1:1] = ["-progress", "pipe:1", "-nostats"]
     last = [0.0]
@@ -410,15 +415,6 @@ def _run(asset: VideoAsset, run_id: uuid.UUID, work: Path) -> None:
                 "영상을 변환하지 못했습니다. 파일이 손상되었거나 지원하지 않는 방식으로 인코딩되었습니다."
             )
         ) from exc
-    ffmpeg.run_limited(
-        ffmpeg.poster_command(
-            source=str(source),
-            target=str(out / "poster.jpg"),
-            at=min(1.0, probe.duration / 3),
-            height=min(720, rungs[0].height),
-        ),
-        timeout=120,
-    )
     renditions = []
     for rung in rungs:
         stats = ffmpeg.media_playlist_stats(out / rung.name)
@@ -458,7 +454,7 @@ def _run(asset: VideoAsset, run_id: uuid.UUID, work: Path) -> None:
         if file.is_file():
             with file.open("rb") as handle:
                 default_storage.save(
-                    f"{prefix}/{file.relative_to(out).as_posix()}", File(handle)
+                    f"{prefix}/{file.relative_to(out).as_posix()}", _Movable(handle)
                 )
             _heartbeat(asset.pk, run_id)
     previous = asset.output_prefix
@@ -479,6 +475,13 @@ def _run(asset: VideoAsset, run_id: uuid.UUID, work: Path) -> None:
         _delete_other_outputs(asset.pk, keep=prefix)
     elif previous != prefix:
         storage_delete_tree(prefix)
+
+
+class _Movable(File):
+    """A work file the local storage may move instead of copying (remote ones upload it)."""
+
+    def temporary_file_path(self) -> str:
+        return self.file.name
 
 
 def _delete_other_outputs(asset_id, *, keep: str) -> None:

@@ -16,8 +16,5 @@ class VideoChooserViewSet(ChooserViewSet):
     creation_form_class = None
     form_fields = None
 
-    def get_object_list(self):  # pragma: no cover - wagtail calls it
-        return self.model.objects.order_by("-created_at")
-
 
 video_chooser_viewset = VideoChooserViewSet("video_chooser")

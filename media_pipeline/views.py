@@ -4,6 +4,7 @@ import mimetypes
 from pathlib import Path
 
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404
 from django.utils._os import safe_join
 
@@ -17,8 +18,10 @@ CONTENT_TYPES = {
 
 
 def serve_hls(request, path: str):
+    if not settings.VIDEO_SERVE_LOCAL_MEDIA or not hasattr(default_storage, "location"):
+        raise Http404
     try:
-        full = Path(safe_join(settings.MEDIA_ROOT, path))
+        full = Path(safe_join(default_storage.location, path))
     except Exception as exc:  # SuspiciousFileOperation: outside MEDIA_ROOT
         raise Http404 from exc
     if not full.is_file():

@@ -342,6 +342,9 @@ VIDEO_WORK_DIR = Path(os.environ.get("VIDEO_WORK_DIR", VAR_DIR / "video-work"))
 VIDEO_UPLOAD_DIR = Path(os.environ.get("VIDEO_UPLOAD_DIR", VAR_DIR / "video-uploads"))
 # Serve the HLS outputs of the local storage from Django when no web server does.
 VIDEO_SERVE_LOCAL_MEDIA = os.environ.get("VIDEO_SERVE_LOCAL_MEDIA", "1") == "1"
+# Where players fetch HLS outputs from on S3 (a CDN or a public-read prefix), since the
+# playlists name their segments relatively and cannot carry presigned query strings.
+VIDEO_PUBLIC_BASE_URL = os.environ.get("VIDEO_PUBLIC_BASE_URL", "")
 CELERY_BEAT_SCHEDULE["media-sweep-stuck-assets"] = {
     "task": "media_pipeline.sweep_stuck_assets",
     "schedule": 300.0,

@@ -89,6 +89,19 @@ def test_caption_listed_in_master_playlist_and_player(ready_asset_id):
     assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html)  # no inline script
 
 
+def test_public_base_url_for_outputs_on_a_private_bucket(settings, ready_asset_id):
+    settings.VIDEO_PUBLIC_BASE_URL = "https://cdn.example.org/media/"
+    asset = VideoAsset.objects.get(pk=ready_asset_id)
+    playback = asset_playback(asset=asset)
+    assert (
+        playback["master_url"]
+        == f"https://cdn.example.org/media/{asset.master_playlist}"
+    )
+    assert playback["poster_url"].startswith(
+        "https://cdn.example.org/media/videos/hls/"
+    )
+
+
 def test_player_says_not_ready_without_a_playlist():
     asset = VideoAsset.objects.create(title="준비 중")
     assert asset_playback(asset=asset) is None

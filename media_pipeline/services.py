@@ -135,6 +135,15 @@ def asset_import_file(*, path, title: str, uploaded_by=None) -> VideoAsset:
         size_bytes=size,
         uploaded_by=uploaded_by,
     )
+    if not path.is_file():
+        asset_set_state(
+            asset_id=asset.pk,
+            from_states=[State.CREATED],
+            to_state=State.REJECTED,
+            reason=_("파일을 찾을 수 없습니다."),
+        )
+        asset.refresh_from_db()
+        return asset
     ext = _extension(path.name) or "bin"
     key = f"{SOURCE_PREFIX}/{asset.id}/source.{ext}"
     with path.open("rb") as handle:

@@ -177,3 +177,9 @@ def test_import_videos_json_contract(clips, fast_transcode, capsys):
     ]
     assert ready["renditions"][0]["bandwidth"] > 0
     assert rejected["master_playlist"] is None and rejected["reason"]
+
+
+def test_import_of_a_missing_file_is_rejected(tmp_path):
+    asset = asset_import_file(path=tmp_path / "nowhere.mp4", title="없음")
+    assert asset.state == VideoAsset.State.REJECTED
+    assert asset.reason == "파일을 찾을 수 없습니다."

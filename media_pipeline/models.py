@@ -58,6 +58,14 @@ class VideoAsset(models.Model):
     output_prefix = models.CharField(_("출력 경로"), max_length=300, blank=True)
     master_playlist = models.CharField(_("마스터 재생목록"), max_length=500, blank=True)
     poster = models.CharField(_("포스터 이미지"), max_length=500, blank=True)
+    progress = models.PositiveSmallIntegerField(_("진행률(%)"), default=0)
+    # The processing run that holds the asset, and when it last showed it is alive: a run
+    # whose heartbeat is older than VIDEO_LEASE_SECONDS may be taken over.
+    run_id = models.UUIDField(_("처리 실행 ID"), null=True, blank=True, editable=False)
+    heartbeat_at = models.DateTimeField(_("처리 중 마지막 신호"), null=True, blank=True)
+    # [{"name", "width", "height", "bandwidth", "average_bandwidth", "codecs", "playlist"}]
+    renditions = models.JSONField(_("변환 결과"), default=list, blank=True)
+    upload_id = models.CharField(_("업로드 ID"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("만든 때"), default=timezone.now)
     state_changed_at = models.DateTimeField(_("상태 바뀐 때"), default=timezone.now)
 

@@ -307,6 +307,48 @@ LOGGING = {
 
 # --- Video pipeline (media_pipeline) --------------------------------------------------------
 # Settings of the video pipeline go here.
+VIDEO_MAX_UPLOAD_BYTES = int(os.environ.get("VIDEO_MAX_UPLOAD_BYTES", 20 * 1024**3))
+VIDEO_UPLOAD_PART_BYTES = int(os.environ.get("VIDEO_UPLOAD_PART_BYTES", 8 * 1024**2))
+VIDEO_ALLOWED_EXTENSIONS = [
+    "mp4",
+    "m4v",
+    "mov",
+    "mkv",
+    "webm",
+    "avi",
+    "mts",
+    "ts",
+    "wmv",
+]
+# ffprobe's format_name of the containers we accept (anything else is rejected).
+VIDEO_ALLOWED_FORMATS = [
+    "mov,mp4,m4a,3gp,3g2,mj2",
+    "matroska,webm",
+    "avi",
+    "mpegts",
+    "asf",
+]
+VIDEO_MAX_DURATION_SECONDS = float(
+    os.environ.get("VIDEO_MAX_DURATION_SECONDS", 6 * 3600)
+)
+VIDEO_MAX_DIMENSION = 8192
+VIDEO_FFMPEG_MEMORY_BYTES = int(
+    os.environ.get("VIDEO_FFMPEG_MEMORY_BYTES", 6 * 1024**3)
+)
+VIDEO_X264_PRESET = os.environ.get("VIDEO_X264_PRESET", "veryfast")
+VIDEO_LEASE_SECONDS = int(os.environ.get("VIDEO_LEASE_SECONDS", 120))
+VIDEO_MAX_RETRIES = int(os.environ.get("VIDEO_MAX_RETRIES", 3))
+VIDEO_WORK_DIR = Path(os.environ.get("VIDEO_WORK_DIR", VAR_DIR / "video-work"))
+VIDEO_UPLOAD_DIR = Path(os.environ.get("VIDEO_UPLOAD_DIR", VAR_DIR / "video-uploads"))
+# Serve the HLS outputs of the local storage from Django when no web server does.
+VIDEO_SERVE_LOCAL_MEDIA = os.environ.get("VIDEO_SERVE_LOCAL_MEDIA", "1") == "1"
+# Where players fetch HLS outputs from on S3 (a CDN or a public-read prefix), since the
+# playlists name their segments relatively and cannot carry presigned query strings.
+VIDEO_PUBLIC_BASE_URL = os.environ.get("VIDEO_PUBLIC_BASE_URL", "")
+CELERY_BEAT_SCHEDULE["media-sweep-stuck-assets"] = {
+    "task": "media_pipeline.sweep_stuck_assets",
+    "schedule": 300.0,
+}
 
 # --- Online learning (lms.learning, lms.surveys, cms courses) -------------------------------
 # Settings of online learning go here.

@@ -1,0 +1,86 @@
+"""Wagtail admin pages of the video pipeline: listing, upload, re-process, delete."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from config.problems import Problem
+from lms.privacy.masking import mask_name
+from media_pipeline import services
+from media_pipeline.models import VideoAsset
+from media_pipeline.selectors import asset_playback
+
+
+def _require_staff(request) -> None:
+    if not request.user.is_staff:
+        raise PermissionDenied
+
+
+def index(request):
+    _require_staff(request)
+    assets = VideoAsset.objects.select_related("uploaded_by").order_by("-created_at")[
+        :200
+    ]
+    rows = [
+        {
+            "asset": asset,
+            "uploader": mask_name(getattr(asset.uploaded_by, "name", "") or "")
+            if asset.uploaded_by
+            else "",
+        }
+        for asset in assets
+    ]
+    return TemplateResponse(request, "media_pipeline/admin/index.html", {"rows": rows})
+
+
+def upload(request):
+    _require_staff(request)
+    return TemplateResponse(request, "media_pipeline/admin/upload.html", {})
+
+
+def detail(request, asset_id):
+    _require_staff(request)
+    asset = get_object_or_404(VideoAsset, pk=asset_id)
+    if request.method == "POST" and request.FILES.get("caption"):
+        try:
+            services.caption_add(
+                asset=asset,
+                language=request.POST.get("language", "ko"),
+                label=request.POST.get("label", "한국어"),
+                file=request.FILES["caption"],
+            )
+            messages.success(request, _("자막을 올렸습니다."))
+        except Problem as exc:
+            messages.error(request, exc.detail)
+        return redirect("media_pipeline_admin:detail", asset_id=asset.pk)
+    return TemplateResponse(
+        request,
+        "media_pipeline/admin/detail.html",
+        {"asset": asset, "playback": asset_playback(asset=asset)},
+    )
+
+
+@require_POST
+def reprocess(request, asset_id):
+    _require_staff(request)
+    asset = get_object_or_404(VideoAsset, pk=asset_id)
+    try:
+        services.asset_reprocess(asset=asset)
+        messages.success(request, _("다시 처리하도록 예약했습니다."))
+    except Problem as exc:
+        messages.error(request, exc.detail)
+    return redirect("media_pipeline_admin:index")
+
+
+@require_POST
+def delete(request, asset_id):
+    _require_staff(request)
+    asset = get_object_or_404(VideoAsset, pk=asset_id)
+    services.asset_delete(asset=asset)
+    messages.success(request, _("영상을 지웠습니다."))
+    return redirect("media_pipeline_admin:index")

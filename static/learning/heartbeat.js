@@ -176,7 +176,8 @@
 
   video.addEventListener("keydown", function (event) {
     if (event.target !== video) return;
-    if (event.key === " " || event.key === "k") {
+    // Space is the browser's own play/pause key on a focused <video controls>.
+    if (event.key === "k") {
       event.preventDefault();
       if (video.paused) video.play(); else video.pause();
     } else if (event.key === "ArrowRight" || event.key === "ArrowLeft") {

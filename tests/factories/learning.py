@@ -4,6 +4,10 @@ from __future__ import annotations
 
 import itertools
 
+from django.conf import settings
+from wagtail.coreutils import get_supported_content_language_variant
+from wagtail.models import Locale, Page, Site
+
 from cms.courses import (
     Category,
     CourseIndexPage,
@@ -17,11 +21,31 @@ from media_pipeline.models import VideoAsset, VideoCaption
 _counter = itertools.count(1)
 
 
+def home_page() -> HomePage:
+    """The site's home page; transactional tests start from an emptied database."""
+    home = HomePage.objects.first()
+    if home is not None:
+        return home
+    Locale.objects.get_or_create(
+        language_code=get_supported_content_language_variant(settings.LANGUAGE_CODE)
+    )
+    root = Page.get_first_root_node() or Page.add_root(title="Root", slug="root")
+    home = HomePage(
+        title="서울노동아카데미", slug="home", hero_title="서울노동아카데미"
+    )
+    root.add_child(instance=home)
+    Site.objects.update_or_create(
+        is_default_site=True,
+        defaults={"hostname": "localhost", "port": 80, "root_page": home},
+    )
+    return home
+
+
 def catalog() -> CourseIndexPage:
     existing = CourseIndexPage.objects.first()
     if existing:
         return existing
-    home = HomePage.objects.first()
+    home = home_page()
     page = CourseIndexPage(title="온라인 강의", slug="courses", show_in_menus=True)
     home.add_child(instance=page)
     return page

@@ -322,6 +322,8 @@ LEARNING_CERTIFICATE_FONTS = [
     "/usr/share/fonts/truetype/nanum/NanumBarunGothic.ttf",
     "/usr/share/fonts/truetype/nanum/NanumMyeongjo.ttf",
 ]
+# Length of each demo lesson clip that seed_demo makes with ffmpeg.
+LEARNING_DEMO_CLIP_SECONDS = int(os.environ.get("LEARNING_DEMO_CLIP_SECONDS", "60"))
 
 # --- Outreach education and the trainer pool (lms.outreach, lms.trainers) ---------------------
 # Settings of outreach and the trainer pool go here.

@@ -15,6 +15,7 @@ from config.problems import NotFound
 from lms.accounts.api import ProblemOut
 from lms.accounts.auth import api_auth
 from lms.learning import selectors, services
+from lms.learning.models import Enrollment
 
 router = Router(tags=["learning"])
 
@@ -249,3 +250,31 @@ def course_progress(request: HttpRequest, course_id: int):
             else None
         ),
     }
+
+
+class CourseSurveyIn(Schema):
+    score: int = Field(ge=1, le=5, description="만족도 1–5점")
+    comment: str = Field("", max_length=2000)
+
+
+class CourseSurveyOut(Schema):
+    answered: bool
+    completed: bool
+
+
+@router.post(
+    "/courses/{course_id}/survey",
+    response={200: CourseSurveyOut, 401: ProblemOut, 404: ProblemOut, 409: ProblemOut},
+    auth=api_auth,
+    summary="Answer the course's satisfaction survey (5-point scale and a comment)",
+)
+def course_survey(request: HttpRequest, course_id: int, payload: CourseSurveyIn):
+    course = _course_or_404(course_id)
+    enrollment = Enrollment.objects.filter(user=request.user, course=course).first()
+    if enrollment is None:
+        raise NotFound(_("수강 신청한 강의가 아닙니다."))
+    services.course_survey_submit(
+        enrollment=enrollment, score=payload.score, comment=payload.comment
+    )
+    enrollment.refresh_from_db()
+    return {"answered": True, "completed": enrollment.completed_at is not None}

@@ -244,3 +244,58 @@ def test_learning_pages_have_no_axe_violations_and_test_works_by_keyboard(
     page.goto(f"/my/courses/{hls_course.pk}/survey/")
     violations = axe_violations(page)
     assert violations == [], [(v["id"], v["help"]) for v in violations]
+
+
+def test_beats_wait_while_the_server_is_unreachable_and_a_beacon_goes_on_page_hide(
+    page, hls_course
+):
+    user = UserFactory(username="learner-d")
+    _serve_storage(page)
+    _log_in(page, "learner-d")
+    page.goto(hls_course.url)
+    page.get_by_role("button", name="수강 신청").click()
+    lesson = hls_course.get_children().first()
+
+    # The network drops every heartbeat: beats queue up in localStorage.
+    page.route(re.compile(r".*/heartbeats$"), lambda route: route.abort())
+    page.goto(lesson.url)
+    page.wait_for_function(
+        "() => document.getElementById('lesson-video').readyState >= 1"
+    )
+    page.evaluate("() => document.getElementById('lesson-video').play()")
+    page.wait_for_function(
+        "() => document.getElementById('lesson-video').currentTime > 3"
+    )
+    page.evaluate("() => document.getElementById('lesson-video').pause()")
+    page.wait_for_function(
+        "() => JSON.parse(localStorage.getItem('sla-beats:' + "
+        f"{lesson.pk}) || '[]').length >= 2"
+    )
+    page.wait_for_selector("#lesson-sync-status:has-text('다시 보냅니다')")
+    assert not LessonProgress.objects.filter(user=user).exists()
+
+    # The network comes back: the retry delivers the queue and empties it.
+    page.unroute(re.compile(r".*/heartbeats$"))
+    page.wait_for_function(
+        "() => parseFloat(document.getElementById('lesson-progress-value').textContent) > 0",
+        timeout=30_000,
+    )
+    page.wait_for_function(
+        f"() => JSON.parse(localStorage.getItem('sla-beats:{lesson.pk}') || '[]').length === 0"
+    )
+    watched = LessonProgress.objects.get(user=user).watched_seconds
+    assert watched >= 2.5
+
+    # Playing, then leaving the page without pausing: sendBeacon carries the last stretch.
+    page.route(re.compile(r".*/heartbeats$"), lambda route: route.abort())
+    page.evaluate("() => document.getElementById('lesson-video').play()")
+    page.wait_for_function(
+        "() => document.getElementById('lesson-video').currentTime > 6.5"
+    )
+    page.goto("/my/")
+    for _ in range(50):
+        progress = LessonProgress.objects.get(user=user)
+        if progress.watched_seconds >= watched + 2.5:
+            break
+        page.wait_for_timeout(100)
+    assert progress.watched_seconds >= watched + 2.5

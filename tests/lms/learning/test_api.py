@@ -108,3 +108,63 @@ def test_malformed_beat_lists_the_fields(client, course):
     assert response.status_code in (400, 422)
     fields = {e["field"] for e in response.json()["errors"]}
     assert {"session_id", "seq"} <= fields
+
+
+def test_beacon_form_with_csrf_token_records_beats(course):
+    from django.test import Client
+
+    browser = Client(enforce_csrf_checks=True)
+    user = UserFactory()
+    browser.force_login(user)
+    lesson = course.get_children().first()
+    browser.post(f"/my/courses/{course.pk}/enroll/")  # refused: no token
+    page = browser.get(course.url)
+    token = page.cookies["csrftoken"].value
+    assert (
+        browser.post(
+            f"/my/courses/{course.pk}/enroll/", {"csrfmiddlewaretoken": token}
+        ).status_code
+        == 302
+    )
+    session = str(uuid.uuid4())
+    beats = [
+        {"session_id": session, "seq": 0, "ranges": [], "position": 0},
+        {"session_id": session, "seq": 1, "ranges": [[0, 12.5]], "position": 12.5},
+    ]
+    import json
+
+    without_token = browser.post(
+        f"/my/lessons/{lesson.pk}/beacon/", {"beats": json.dumps(beats)}
+    )
+    assert without_token.status_code == 403
+    response = browser.post(
+        f"/my/lessons/{lesson.pk}/beacon/",
+        {"csrfmiddlewaretoken": token, "beats": json.dumps(beats)},
+    )
+
+    assert response.status_code == 204
+    progress = browser.get(f"/api/v1/me/courses/{course.pk}/progress").json()
+    assert progress["lessons"][0]["watched_seconds"] == 12.5
+
+
+def test_course_survey_through_the_api_once(client):
+    course = course_page(lessons=0, survey_required=True)
+    user = UserFactory()
+    client.force_login(user)
+    url = f"/api/v1/courses/{course.pk}/survey"
+
+    assert (
+        client.post(url, {"score": 4}, content_type="application/json").status_code
+        == 404
+    )
+    client.post(f"/api/v1/courses/{course.pk}/enrollment")
+    first = client.post(
+        url, {"score": 4, "comment": "좋아요"}, content_type="application/json"
+    )
+    again = client.post(url, {"score": 5}, content_type="application/json")
+
+    assert first.status_code == 200 and first.json() == {
+        "answered": True,
+        "completed": False,
+    }
+    assert again.status_code == 409 and "이미" in again.json()["detail"]

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.utils import timezone
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.lib.utils import ImageReader
+from reportlab.lib.utils import ImageReader, simpleSplit
 from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
@@ -75,8 +75,12 @@ def certificate_pdf(*, certificate: Certificate, verify_url: str) -> bytes:
     y = height - 110 * mm
     for label, value in rows:
         pdf.drawString(35 * mm, y, label)
-        pdf.drawString(70 * mm, y, f":  {value}")
-        y -= 14 * mm
+        # Long course titles wrap within the frame instead of running off the page.
+        lines = simpleSplit(f":  {value}", FONT_NAME, 15, width - 100 * mm)
+        for line in lines:
+            pdf.drawString(70 * mm, y, line)
+            y -= 8 * mm
+        y -= 6 * mm
 
     pdf.setFont(FONT_NAME, 14)
     text = pdf.beginText(35 * mm, y - 10 * mm)

@@ -324,6 +324,10 @@ LEARNING_CERTIFICATE_FONTS = [
 ]
 # Length of each demo lesson clip that seed_demo makes with ffmpeg.
 LEARNING_DEMO_CLIP_SECONDS = int(os.environ.get("LEARNING_DEMO_CLIP_SECONDS", "60"))
+CELERY_BEAT_SCHEDULE["learning-issue-missing-certificates"] = {
+    "task": "learning.issue_missing_certificates",
+    "schedule": 600.0,
+}
 
 # --- Outreach education and the trainer pool (lms.outreach, lms.trainers) ---------------------
 # Settings of outreach and the trainer pool go here.

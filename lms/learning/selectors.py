@@ -236,3 +236,12 @@ def certificate_by_number(*, number: str) -> Certificate | None:
         .select_related("enrollment__course")
         .first()
     )
+
+
+def enrollments_awaiting_certificate(*, limit: int = 500) -> list[int]:
+    """Completed enrollments without a certificate yet, oldest first."""
+    return list(
+        Enrollment.objects.filter(completed_at__isnull=False, certificate__isnull=True)
+        .order_by("completed_at")
+        .values_list("pk", flat=True)[:limit]
+    )

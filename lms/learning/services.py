@@ -180,7 +180,9 @@ def enrollment_completion_check(
         from lms.learning.tasks import issue_certificate
 
         pk = enrollment.pk
-        transaction.on_commit(lambda: issue_certificate.delay(pk))
+        # robust: a broker hiccup must not fail the learner's request; the periodic
+        # `issue_missing_certificates` task catches up.
+        transaction.on_commit(lambda: issue_certificate.delay(pk), robust=True)
     return True
 
 

@@ -9,3 +9,16 @@ def issue_certificate(enrollment_id: int) -> str:
     from lms.learning.services import certificate_issue
 
     return certificate_issue(enrollment_id=enrollment_id).number
+
+
+@shared_task(name="learning.issue_missing_certificates")
+def issue_missing_certificates() -> int:
+    """Catch up on completed enrollments whose certificate task never ran (broker down)."""
+    from lms.learning.selectors import enrollments_awaiting_certificate
+    from lms.learning.services import certificate_issue
+
+    issued = 0
+    for enrollment_id in enrollments_awaiting_certificate():
+        certificate_issue(enrollment_id=enrollment_id)
+        issued += 1
+    return issued

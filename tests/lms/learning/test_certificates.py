@@ -194,3 +194,14 @@ def test_missing_korean_font_is_a_clear_error(settings):
 
     with pytest.raises(KoreanFontMissing, match="fonts-nanum"):
         korean_font_path()
+
+
+def test_periodic_task_issues_certificates_whose_task_never_ran():
+    from lms.learning.tasks import issue_missing_certificates
+
+    enrollment = _completed_enrollment()  # its on_commit task never ran in this test
+    assert not Certificate.objects.filter(enrollment=enrollment).exists()
+
+    assert issue_missing_certificates.apply().get() == 1
+    assert issue_missing_certificates.apply().get() == 0
+    assert Certificate.objects.filter(enrollment=enrollment).count() == 1

@@ -13,7 +13,13 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from wagtail import blocks
-from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.panels import (
+    FieldPanel,
+    InlinePanel,
+    MultiFieldPanel,
+    ObjectList,
+    TabbedInterface,
+)
 from wagtail.documents.blocks import DocumentChooserBlock
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
@@ -224,6 +230,14 @@ class CoursePage(Page):
         ),
         InlinePanel("questions", heading=_("문제 은행"), label=_("문항")),
     ]
+    edit_handler = TabbedInterface(
+        [
+            ObjectList(content_panels, heading=_("내용")),
+            ObjectList(rules_panels, heading=_("이수 기준·평가")),
+            ObjectList(Page.promote_panels, heading=_("홍보")),
+            ObjectList(Page.settings_panels, heading=_("설정")),
+        ]
+    )
 
     parent_page_types = ["cms.CourseIndexPage"]
     subpage_types = ["cms.LessonPage"]

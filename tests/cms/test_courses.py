@@ -70,3 +70,21 @@ def test_admin_publish_button_keeps_a_draft_and_says_why(client):
     assert "자막이 필수" in response.content.decode()
     lesson.refresh_from_db()
     assert not lesson.live
+
+
+def test_course_editor_has_rules_and_question_bank_tabs(client):
+    course = course_page(lessons=1, questions=1)
+    client.force_login(UserFactory(is_superuser=True))
+
+    html = client.get(f"/admin/pages/{course.pk}/edit/").content.decode()
+
+    for text in (
+        "이수 기준·평가",
+        "문제 은행",
+        "평가 합격 점수",
+        "자막 필수",
+        "하루 최대 이수 차시",
+    ):
+        assert text in html
+    add = client.get(f"/admin/pages/add/cms/lessonpage/{course.pk}/")
+    assert add.status_code == 200 and "수료에 필요한 차시" in add.content.decode()

@@ -12,6 +12,7 @@ from django.conf import settings
 from django.core.files import File
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from wagtail.documents.models import Document
 
 from cms.courses import (
     Category,
@@ -190,6 +191,39 @@ def _import(*, clip: Path, title: str, captions_vtt: str, seconds: int) -> Video
     return asset
 
 
+def _handout() -> Document:
+    """A one-page handout (교안) in Korean, as a Wagtail document."""
+    import io
+
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen import canvas
+
+    from lms.learning.certificate_pdf import FONT_NAME
+
+    if FONT_NAME not in pdfmetrics.getRegisteredFontNames():
+        pdfmetrics.registerFont(TTFont(FONT_NAME, str(korean_font_path())))
+    buffer = io.BytesIO()
+    pdf = canvas.Canvas(buffer, pagesize=A4)
+    pdf.setFont(FONT_NAME, 20)
+    pdf.drawString(60, 780, "근로시간 제도 기초 · 교안")
+    pdf.setFont(FONT_NAME, 12)
+    y = 740
+    for _title, *lines in LESSONS:
+        for line in lines:
+            pdf.drawString(60, y, f"· {line}")
+            y -= 22
+    pdf.showPage()
+    pdf.save()
+    document = Document(title="근로시간 제도 기초 교안")
+    document.file.save(
+        "working-hours-handout.pdf", ContentFile(buffer.getvalue()), save=False
+    )
+    document.save()
+    return document
+
+
 def _catalog_page() -> CourseIndexPage | None:
     existing = CourseIndexPage.objects.first()
     if existing is not None:
@@ -225,6 +259,7 @@ def seed_learning_demo() -> bool:
         description="<p>짧은 영상 세 편을 보고 평가와 만족도 조사를 마치면 바로 수료증이 발급됩니다.</p>",
         test_question_count=4,
         survey_required=True,
+        handouts=[("document", {"title": "교안 (PDF)", "document": _handout()})],
     )
     catalog.add_child(instance=course)
     for sort_order, (kind, text, choices, answer) in enumerate(QUESTIONS):

@@ -39,6 +39,9 @@ def test_demo_learner_completes_the_demo_course_and_gets_a_certificate(
         if lesson.video.source_path:  # TODO(merge): the pipeline's HLS instead
             assert default_storage.size(lesson.video.source_path) > 1000
     assert course.questions.count() >= 4 and course.survey_required
+    handout = course.handouts[0].value["document"]
+    assert handout.file.read(5) == b"%PDF-"
+    assert handout.url in client.get(course.url).content.decode()
     assert CoursePage.objects.live().count() >= 9
 
     learner = User.objects.get(username="learner")

@@ -88,11 +88,14 @@ def _hls_asset(title: str) -> VideoAsset:
     return asset
 
 
-def _serve_storage(page) -> None:
-    """live_server does not serve MEDIA (nor S3 in CI): answer storage URLs from storage."""
+def _serve_storage(page) -> list[str]:
+    """live_server does not serve MEDIA (nor S3 in CI): answer storage URLs from storage.
+    Returns the list of keys the page asked for."""
+    asked: list[str] = []
 
     def handle(route):
         key = re.search(r"(lesson-media/[^?]+)", route.request.url).group(1)
+        asked.append(key)
         with default_storage.open(key, "rb") as handle_file:
             body = handle_file.read()
         content_type = (
@@ -109,6 +112,7 @@ def _serve_storage(page) -> None:
         )
 
     page.route(re.compile(r".*lesson-media/.*"), handle)
+    return asked
 
 
 @pytest.fixture
@@ -153,7 +157,7 @@ def _progress(page, course_id: int) -> dict:
 
 def test_learner_plays_hls_lesson_progress_rises_and_reload_resumes(page, hls_course):
     user = UserFactory(username="learner-b", name="정시민")
-    _serve_storage(page)
+    asked = _serve_storage(page)
     _log_in(page, "learner-b")
 
     page.goto("/courses/")
@@ -165,7 +169,10 @@ def test_learner_plays_hls_lesson_progress_rises_and_reload_resumes(page, hls_co
     page.wait_for_function(
         "() => document.getElementById('lesson-video').readyState >= 1"
     )
-    assert page.evaluate("() => !!document.getElementById('lesson-video').hls")
+    # hls.js (Media Source Extensions) plays the playlist: a blob: source, .m3u8 and
+    # segments fetched by the page.
+    assert video.evaluate("v => v.currentSrc").startswith("blob:")
+    assert any(key.endswith("master.m3u8") for key in asked)
     assert page.locator("#lesson-progress-value").inner_text() == "0.0%"
 
     # Keyboard only: Tab to the player; Space plays and pauses; → moves 5 s.
@@ -183,6 +190,7 @@ def test_learner_plays_hls_lesson_progress_rises_and_reload_resumes(page, hls_co
     api = _progress(page, hls_course.pk)["lessons"][0]
     assert api["progress"] == shown > 0
     assert api["watched_seconds"] >= 3.5 and api["credited_seconds"] >= 3.0
+    assert any(key.endswith(".ts") for key in asked)
     before_seek = video.evaluate("v => v.currentTime")
     page.keyboard.press("ArrowRight")
     page.wait_for_function(

@@ -91,3 +91,11 @@ class ContentPage(Page):
 
     class Meta:
         verbose_name = _("일반 페이지")
+
+
+from cms.courses import (  # noqa: E402, F401  (the page types live in their own module)
+    CourseIndexPage,
+    CoursePage,
+    CourseQuestion,
+    LessonPage,
+)

@@ -352,6 +352,24 @@ CELERY_BEAT_SCHEDULE["media-sweep-stuck-assets"] = {
 
 # --- Online learning (lms.learning, lms.surveys, cms courses) -------------------------------
 # Settings of online learning go here.
+# Slack added to each playback session's window of server time (network jitter, the beat
+# that opens a session); see lms/learning/progress.py.
+LEARNING_HEARTBEAT_TOLERANCE_SECONDS = float(
+    os.environ.get("LEARNING_HEARTBEAT_TOLERANCE_SECONDS", "3")
+)
+# Fonts tried, in order, for the Korean certificate PDF (fonts-nanum on Debian/Ubuntu).
+LEARNING_CERTIFICATE_FONTS = [
+    os.environ.get("LEARNING_CERTIFICATE_FONT", ""),
+    "/usr/share/fonts/truetype/nanum/NanumGothic.ttf",
+    "/usr/share/fonts/truetype/nanum/NanumBarunGothic.ttf",
+    "/usr/share/fonts/truetype/nanum/NanumMyeongjo.ttf",
+]
+# Length of each demo lesson clip that seed_demo makes with ffmpeg.
+LEARNING_DEMO_CLIP_SECONDS = int(os.environ.get("LEARNING_DEMO_CLIP_SECONDS", "60"))
+CELERY_BEAT_SCHEDULE["learning-issue-missing-certificates"] = {
+    "task": "learning.issue_missing_certificates",
+    "schedule": 600.0,
+}
 
 # --- Outreach education and the trainer pool (lms.outreach, lms.trainers) ---------------------
 # Settings of outreach and the trainer pool go here.

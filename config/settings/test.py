@@ -17,3 +17,5 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = VAR_DIR / "test-media"
 AXES_FAILURE_LIMIT = 5
+# Online learning: seed_demo's lesson clips stay short in tests.
+LEARNING_DEMO_CLIP_SECONDS = 3

@@ -112,6 +112,9 @@ def seed_demo() -> SeedResult:
         )
         result.created.append(account.username)
     _seed_about_page()
+    from lms.learning.demo import seed_learning_demo
+
+    seed_learning_demo()
     return result
 
 

@@ -101,8 +101,8 @@ def test_twenty_accepts_of_overlapping_offers_exactly_one_wins(pool):
         )
         results = _run_concurrently(
             [
-                lambda: services.offer_accept(
-                    offer_id=offer.pk, trainer_user=trainer.user
+                lambda offer_id=offer.pk: services.offer_accept(
+                    offer_id=offer_id, trainer_user=trainer.user
                 )
             ]
             * THREADS

@@ -11,6 +11,7 @@ from lms.accounts.demo_guard import DEMO_PASSWORD
 from lms.accounts.models import Organization, Role, User
 from lms.accounts.services import user_create
 from lms.centers.models import Center, District
+from lms.outreach.demo import seed_outreach_demo
 
 
 @dataclass(frozen=True)
@@ -112,6 +113,7 @@ def seed_demo() -> SeedResult:
         )
         result.created.append(account.username)
     _seed_about_page()
+    seed_outreach_demo()
     return result
 
 

@@ -7,8 +7,10 @@ import io
 
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
+from config.problems import Problem
 from lms.accounts.models import User
 from lms.outreach.models import OutreachRequest, OutreachSession, RequestState
 from lms.privacy.masking import mask_name
@@ -69,6 +71,8 @@ PAYOUT_HEADER = [
 
 def payout_workbook(*, user: User, year: int, month: int) -> tuple[bytes, int]:
     """XLSX of the month's delivered sessions with masked trainer names. Returns (bytes, rows)."""
+    if not (1 <= month <= 12 and 2000 <= year <= 2100):
+        raise Problem(_("연도와 월을 확인해 주세요."))
     first = dt.datetime(year, month, 1, tzinfo=SEOUL)
     following = dt.datetime(year + (month == 12), month % 12 + 1, 1, tzinfo=SEOUL)
     sessions = (

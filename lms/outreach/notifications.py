@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.utils import timezone
@@ -10,6 +12,8 @@ from icalendar import Calendar, Event, vCalAddress, vText
 
 from lms.outreach.models import OutreachRequest, OutreachSession
 from lms.trainers.selectors import SEOUL
+
+logger = logging.getLogger(__name__)
 
 
 def _local(moment) -> str:
@@ -52,7 +56,10 @@ def _send(subject: str, body: str, to: list[str], ics: bytes | None = None) -> N
         message.attach(
             "invite.ics", ics, "text/calendar; method=REQUEST; charset=utf-8"
         )
-    message.send()
+    try:
+        message.send()
+    except Exception:  # noqa: BLE001 - a mail outage must not fail the booking itself
+        logger.exception("Outreach email to %s failed: %s", to, subject)
 
 
 def follow_up_url(request: OutreachRequest) -> str:

@@ -84,9 +84,9 @@ class ApplicationForm(forms.Form):
                 required=required,
                 widget=forms.TimeInput(attrs={"type": "time"}),
             )
-        for field in self.fields.values():
-            field.error_messages.setdefault("required", _("이 항목을 입력해 주세요."))
-            if field.error_messages["required"] == "This field is required.":
+        custom = {"topics", "slot1_date"}
+        for name, field in self.fields.items():
+            if name not in custom:
                 field.error_messages["required"] = _("이 항목을 입력해 주세요.")
 
     def clean(self):

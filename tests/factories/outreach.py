@@ -50,8 +50,12 @@ def topic(code: str = "labor-law", name: str = "노동법 기초") -> Topic:
 
 
 def staff_user(*, username: str = "staff1", center: Center | None = None):
+    from lms.accounts.services import user_sync_role_groups
+
     center = center or Center.objects.get(kind=Center.Kind.METROPOLITAN)
-    return UserFactory(username=username, role=Role.STAFF, center=center, name="김직원")
+    user = UserFactory(username=username, role=Role.STAFF, center=center, name="김직원")
+    user_sync_role_groups(user)
+    return user
 
 
 def trainer_profile(

@@ -251,3 +251,17 @@ def test_admin_queue_is_per_center_masks_contacts_and_batch_decides(client):
     assert PersonalDataAccess.objects.filter(actor=dongbuk, action="view").exists()
     client.force_login(seonam)
     assert client.get(f"/admin/outreach/{mine[2].pk}/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/admin/trainers/",
+        "/admin/trainer-qualifications/",
+        "/admin/outreach/materials/",
+    ],
+)
+def test_staff_admin_screens_of_the_pool_open(client, url):
+    trainer_profile()
+    client.force_login(staff_user())
+    assert client.get(url).status_code == 200

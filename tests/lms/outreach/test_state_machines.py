@@ -176,3 +176,30 @@ def test_offers_expire_and_staff_are_told(django_capture_on_commit_callbacks):
         request_id=request.pk, trainer_id=trainer.pk, actor=staff
     )
     assert again.state == OfferState.OFFERED
+
+
+def test_reminders_go_once_to_trainer_and_organization(
+    django_capture_on_commit_callbacks,
+):
+    from django.conf import settings
+
+    staff = staff_user()
+    trainer = trainer_profile()
+    request = matching_request(starts_at=timezone.now() + dt.timedelta(hours=30))
+    offer = services.offer_create(
+        request_id=request.pk, trainer_id=trainer.pk, actor=staff
+    )
+    services.offer_accept(offer_id=offer.pk, trainer_user=trainer.user)
+    far = matching_request(starts_at=timezone.now() + dt.timedelta(days=9))
+    offer = services.offer_create(request_id=far.pk, trainer_id=trainer.pk, actor=staff)
+    services.offer_accept(offer_id=offer.pk, trainer_user=trainer.user)
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.reminders_send() == 1
+        assert services.reminders_send() == 0
+    assert mail.outbox[0].to == [trainer.user.email, "contact@example.org"]
+    beat = settings.CELERY_BEAT_SCHEDULE
+    assert (
+        beat["outreach-send-reminders"]["task"] == "lms.outreach.tasks.send_reminders"
+    )
+    assert beat["outreach-expire-offers"]["task"] == "lms.outreach.tasks.expire_offers"

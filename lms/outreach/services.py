@@ -415,7 +415,7 @@ def offer_accept(*, offer_id: int, trainer_user: User) -> OutreachSession:
     """The trainer accepts: the session exists, the request is assigned and confirmed."""
     offer = _trainer_offer(offer_id, trainer_user)
     if offer.state == OS.OFFERED and offer.expires_at <= timezone.now():
-        offer_set_state(offer=offer, to=OS.EXPIRED, note="응답 기한 경과")
+        # The beat task records the expiry; this answer changes nothing.
         raise Conflict(_("응답 기한이 지난 제안입니다."))
     request = OutreachRequest.objects.select_for_update().get(pk=offer.request_id)
     offer_set_state(offer=offer, to=OS.ACCEPTED, actor=trainer_user)

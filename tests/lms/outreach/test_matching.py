@@ -92,34 +92,42 @@ def test_pool_of_300_filters_hold_and_a_month_is_spread_fairly(
         top.trainer.home_district_id == first.district_id
     )
 
-    # A simulated month: 120 sessions of labor law on weekday mornings and afternoons.
-    sessions = 0
-    day = 1
-    while sessions < 120:
-        start = seoul_time(*month, 1 + day % 28, 9 + 4 * (sessions % 2))
-        request = matching_request(starts_at=start, district=DISTRICTS[sessions % 6])
+    # A simulated month: 60 sessions of a topic 20 of the 300 teach (weights 1–3, cap 5;
+    # one heavy trainer capped at 1), at times that never overlap for one trainer.
+    wages = topic("wages", "임금과 근로시간")
+    teachers = pool[::15]
+    for i, trainer in enumerate(teachers):
+        trainer.topics.add(wages)
+        TrainerProfile.objects.filter(pk=trainer.pk).update(
+            weight=3 if i == 0 else 1 + i % 3, monthly_cap=1 if i == 0 else 5
+        )
+    capped = teachers[0]
+    for i in range(60):
+        start = seoul_time(*month, 1 + i // 3, 9 + 4 * (i % 3))
+        request = matching_request(starts_at=start, district=DISTRICTS[i % 6])
+        request.topics.set([wages])
         best = candidates_for(request=request).candidates[0]
         offer = services.offer_create(
             request_id=request.pk, trainer_id=best.trainer.pk, actor=staff
         )
         services.offer_accept(offer_id=offer.pk, trainer_user=best.trainer.user)
-        sessions += 1
-        day += sessions % 2 == 0
-    load = Counter(
-        OutreachSession.objects.values_list("trainer_id", flat=True).iterator()
-    )
-    eligible = [t for t in pool if t not in (expired, lapsed)]
-    total_weight = sum(t.weight for t in eligible)
-    for trainer in eligible:
+    load = Counter(OutreachSession.objects.values_list("trainer_id", flat=True))
+    assert sum(load.values()) == 60
+    assert set(load) <= {t.pk for t in teachers} - {expired.pk, lapsed.pk}
+    assert load[capped.pk] == 1
+    others = [TrainerProfile.objects.get(pk=t.pk) for t in teachers[1:]]
+    others = [t for t in others if t.pk not in (expired.pk, lapsed.pk)]
+    total_weight = sum(t.weight for t in others)
+    for trainer in others:
         got = load.get(trainer.pk, 0)
+        fair = 59 * trainer.weight / total_weight
         assert got <= trainer.monthly_cap
-        fair = 120 * trainer.weight / total_weight
-        # Within one session of the weighted share, unless the cap holds them back.
-        assert (
-            got >= min(trainer.monthly_cap, int(fair)) - 1 or got == trainer.monthly_cap
+        # Within one session of the weighted share (or held at the cap).
+        assert abs(got - min(fair, trainer.monthly_cap)) <= 1, (
+            trainer.weight,
+            got,
+            fair,
         )
-        assert got <= int(fair) + 1
-    assert load.get(expired.pk, 0) == 0 and load.get(lapsed.pk, 0) == 0
 
 
 def test_overlap_with_travel_buffer_is_refused_by_the_service_on_any_database():

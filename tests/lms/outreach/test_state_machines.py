@@ -203,3 +203,21 @@ def test_reminders_go_once_to_trainer_and_organization(
         beat["outreach-send-reminders"]["task"] == "lms.outreach.tasks.send_reminders"
     )
     assert beat["outreach-expire-offers"]["task"] == "lms.outreach.tasks.expire_offers"
+
+
+def test_an_offer_past_its_deadline_cannot_be_accepted():
+    from lms.outreach.models import Offer
+
+    staff = staff_user()
+    trainer = trainer_profile()
+    request = matching_request(starts_at=timezone.now() + dt.timedelta(days=3))
+    offer = services.offer_create(
+        request_id=request.pk, trainer_id=trainer.pk, actor=staff
+    )
+    Offer.objects.filter(pk=offer.pk).update(expires_at=timezone.now())
+    with pytest.raises(Conflict):
+        services.offer_accept(offer_id=offer.pk, trainer_user=trainer.user)
+    request.refresh_from_db()
+    assert request.state == RequestState.MATCHING
+    assert not request.offers.get().events.filter(to_state="accepted").exists()
+    assert OutreachRequest.objects.get(pk=request.pk).state == RequestState.MATCHING

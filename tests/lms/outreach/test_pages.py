@@ -265,3 +265,18 @@ def test_staff_admin_screens_of_the_pool_open(client, url):
     trainer_profile()
     client.force_login(staff_user())
     assert client.get(url).status_code == 200
+
+
+def test_queue_query_count_stays_flat(client, django_assert_max_num_queries):
+    staff = staff_user()
+    client.force_login(staff)
+    for _ in range(3):
+        services.request_submit(data=application())
+    client.get("/admin/outreach/")  # warm Wagtail's per-process caches
+    with django_assert_max_num_queries(25) as few:
+        client.get("/admin/outreach/")
+    for _ in range(12):
+        services.request_submit(data=application())
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        page = client.get("/admin/outreach/")
+    assert page.content.decode().count('name="ids"') == 15

@@ -33,6 +33,7 @@ from lms.outreach.models import (
     RequestState,
 )
 from lms.trainers.models import MaterialRevision, Topic, TrainerProfile
+from lms.trainers.selectors import SEOUL, trainer_suspension_reasons
 
 S = RequestState
 REQUEST_TRANSITIONS: dict[str, set[str]] = {
@@ -361,6 +362,14 @@ def offer_create(
                 raise NotFound(_("강사를 찾을 수 없습니다."))
             if request.state != S.MATCHING:
                 raise Conflict(_("강사 섭외 중인 신청에만 제안할 수 있습니다."))
+            suspended = trainer_suspension_reasons(
+                trainer=trainer, on=request.starts_at.astimezone(SEOUL).date()
+            )
+            if suspended:
+                raise Conflict(
+                    _("이 강사는 배정이 정지되어 있습니다: %(why)s")
+                    % {"why": " ".join(suspended)}
+                )
             if request.offers.filter(state__in=HOLDING_OFFER_STATES).exists():
                 raise Conflict(_("이 신청에는 이미 응답을 기다리는 제안이 있습니다."))
             blocked_from, blocked_until = blocked_range(

@@ -171,3 +171,13 @@ def test_weekly_window_is_required():
         trainer.pk
     ]
     assert candidates_for(request=tuesday).candidates == []
+
+
+def test_a_suspended_trainer_cannot_be_offered_even_directly():
+    staff = staff_user()
+    lapsed = trainer_profile(refresher_hours=0)
+    request = matching_request(starts_at=timezone.now() + dt.timedelta(days=3))
+    with pytest.raises(Conflict) as refused:
+        services.offer_create(request_id=request.pk, trainer_id=lapsed.pk, actor=staff)
+    assert "보수교육 이수 시간 부족" in refused.value.detail
+    assert not request.offers.exists()

@@ -24,6 +24,7 @@ from lms.outreach.models import (
 from lms.trainers.models import TrainerProfile
 from lms.trainers.selectors import (
     SEOUL,
+    related,
     trainer_is_available,
     trainer_pool,
     trainer_suspension_reasons,
@@ -95,7 +96,7 @@ def candidates_for(*, request: OutreachRequest) -> MatchResult:
     eligible: list[Candidate] = []
     for trainer in trainer_pool():
         reasons = list(trainer_suspension_reasons(trainer=trainer, on=local_date))
-        if not topic_ids <= {t.pk for t in trainer.topics.all()}:
+        if not topic_ids <= {t.pk for t in related(trainer, "topics")}:
             reasons.append(_("요청 주제를 강의하지 않습니다."))
         if needs_language and request.language not in (trainer.languages or []):
             reasons.append(_("청중의 언어로 강의하지 않습니다."))
@@ -109,7 +110,7 @@ def candidates_for(*, request: OutreachRequest) -> MatchResult:
             or (
                 c.organization_name and c.organization_name == request.organization_name
             )
-            for c in trainer.conflicts.all()
+            for c in related(trainer, "conflicts")
         ):
             reasons.append(_("이해충돌 기관입니다."))
         if not reasons and not trainer_is_available(
@@ -119,7 +120,7 @@ def candidates_for(*, request: OutreachRequest) -> MatchResult:
         if reasons:
             result.excluded[trainer.pk] = reasons
             continue
-        region_ids = {r.pk for r in trainer.regions.all()}
+        region_ids = {r.pk for r in related(trainer, "regions")}
         if trainer.home_district_id == district.pk:
             proximity = 0
         elif district.region_id in region_ids or (

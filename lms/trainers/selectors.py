@@ -10,14 +10,31 @@ from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
 
 from lms.trainers.models import (
-    AvailabilityException,
-    Qualification,
-    RefresherTraining,
     TrainerProfile,
-    WeeklyAvailability,
 )
 
 SEOUL = ZoneInfo("Asia/Seoul")
+POOL_RELATIONS = (
+    "topics",
+    "regions",
+    "qualifications",
+    "refresher_trainings",
+    "weekly_availability",
+    "availability_exceptions",
+    "conflicts",
+)
+
+
+def related(trainer: TrainerProfile, name: str) -> list:
+    """A relation's rows: the list `trainer_pool` prefetched, else a query.
+
+    Reading prefetched lists instead of `.all()` keeps matching over hundreds of trainers
+    from building a queryset per trainer and relation.
+    """
+    cached = getattr(trainer, f"pool_{name}", None)
+    return cached if cached is not None else list(getattr(trainer, name).all())
+
+
 MIDNIGHT = dt.time(0, 0)
 
 
@@ -53,8 +70,8 @@ def trainer_is_available(
     """
     start = starts_at.astimezone(SEOUL)
     end = ends_at.astimezone(SEOUL)
-    weekly = list(trainer.weekly_availability.all())
-    exceptions = list(trainer.availability_exceptions.all())
+    weekly = related(trainer, "weekly_availability")
+    exceptions = related(trainer, "availability_exceptions")
     windows: list[tuple[dt.datetime, dt.datetime]] = []
     blocked: list[tuple[dt.datetime, dt.datetime]] = []
     day = start.date() - dt.timedelta(days=1)
@@ -82,7 +99,7 @@ def refresher_hours_in_year(*, trainer: TrainerProfile, on: dt.date) -> int:
     since = on - dt.timedelta(days=365)
     return sum(
         r.hours
-        for r in trainer.refresher_trainings.all()
+        for r in related(trainer, "refresher_trainings")
         if since < r.completed_on <= on
     )
 
@@ -94,7 +111,7 @@ def trainer_suspension_reasons(*, trainer: TrainerProfile, on: dt.date) -> list[
         reasons.append(_("활동 중지된 강사입니다."))
     valid = [
         q
-        for q in trainer.qualifications.all()
+        for q in related(trainer, "qualifications")
         if q.expires_on is None or q.expires_on >= on
     ]
     if not valid:
@@ -114,13 +131,5 @@ def trainer_pool() -> QuerySet[TrainerProfile]:
     return TrainerProfile.objects.select_related(
         "user", "home_district"
     ).prefetch_related(
-        "topics",
-        "regions",
-        Prefetch("qualifications", queryset=Qualification.objects.all()),
-        Prefetch("refresher_trainings", queryset=RefresherTraining.objects.all()),
-        Prefetch("weekly_availability", queryset=WeeklyAvailability.objects.all()),
-        Prefetch(
-            "availability_exceptions", queryset=AvailabilityException.objects.all()
-        ),
-        "conflicts",
+        *(Prefetch(name, to_attr=f"pool_{name}") for name in POOL_RELATIONS)
     )

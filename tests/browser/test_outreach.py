@@ -13,6 +13,7 @@ from playwright.sync_api import expect
 from lms.accounts.demo_guard import DEMO_PASSWORD
 from lms.demo.services import seed_demo
 from lms.outreach.models import OutreachRequest, RequestState
+from tests.browser.conftest import axe_violations
 from tests.factories.outreach import seoul_reference_data
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
@@ -92,3 +93,13 @@ def test_apply_approve_offer_accept_confirmed(browser, live_server):
     assert invited == {"trainer@demo.slacademy.kr", request.contact_email}
     for ctx in (org_ctx, staff_ctx, trainer_ctx):
         ctx.close()
+
+
+def test_application_page_has_no_accessibility_violations(page):
+    seoul_reference_data()
+    seed_demo()
+    page.goto("/outreach/apply/")
+    page.get_by_role("button", name="신청하기").click()  # the error state too
+    assert page.get_by_text("이 항목을 입력해 주세요.").first.is_visible()
+    violations = axe_violations(page)
+    assert violations == [], [(v["id"], v["help"]) for v in violations]

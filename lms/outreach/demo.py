@@ -125,3 +125,10 @@ def seed_outreach_demo() -> None:
             services.request_review(request_id=request.pk, actor=staff)
         if staff is not None and index == 2:
             services.request_approve(request_id=request.pk, actor=staff)
+            if trainer is not None:
+                # The `trainer` account finds an offer waiting in the portal.
+                services.offer_create(
+                    request_id=request.pk,
+                    trainer_id=trainer.trainer_profile.pk,
+                    actor=staff,
+                )

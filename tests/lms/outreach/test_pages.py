@@ -13,7 +13,7 @@ from lms.outreach import services
 from lms.outreach.models import OutreachRequest, RequestState
 from lms.privacy.models import PersonalDataAccess
 from lms.surveys.models import SurveyResponse
-from lms.trainers.models import MaterialRevision
+from lms.trainers.models import MaterialRevision, TrainerProfile
 from tests.factories.outreach import (
     application,
     matching_request,
@@ -280,3 +280,22 @@ def test_queue_query_count_stays_flat(client, django_assert_max_num_queries):
     with django_assert_max_num_queries(len(few.captured_queries)):
         page = client.get("/admin/outreach/")
     assert page.content.decode().count('name="ids"') == 15
+
+
+def test_seed_demo_gives_every_outreach_screen_something(client):
+    from lms.demo.services import seed_demo
+
+    seed_demo()
+    seed_demo()
+    trainer = TrainerProfile.objects.get(user__username="trainer")
+    assert TrainerProfile.objects.count() == 5
+    assert trainer.weekly_availability.count() == 6
+    states = set(
+        OutreachRequest.objects.filter(
+            organization__contacts__username="org"
+        ).values_list("state", flat=True)
+    )
+    assert states == {"submitted", "under_review", "matching"}
+    client.force_login(trainer.user)
+    assert "받은 강의 제안" in client.get("/outreach/trainer/").content.decode()
+    assert trainer.offers.filter(state="offered").count() == 1

@@ -373,6 +373,26 @@ CELERY_BEAT_SCHEDULE["learning-issue-missing-certificates"] = {
 
 # --- Outreach education and the trainer pool (lms.outreach, lms.trainers) ---------------------
 # Settings of outreach and the trainer pool go here.
+OUTREACH_TRAVEL_BUFFER_MINUTES = 60
+OUTREACH_OFFER_TTL_HOURS = 48
+OUTREACH_REMINDER_HOURS_BEFORE = 48
+OUTREACH_REFRESHER_HOURS_PER_YEAR = 8
+# Lecture fee (강사료) in KRW: per hour by grade, a premium for evenings (from 18:00 KST)
+# and weekends, and a travel allowance by distance class.
+OUTREACH_FEE_RATES = {
+    "hourly": {"senior": 200_000, "regular": 150_000, "junior": 100_000},
+    "evening_weekend_premium_percent": 20,
+    "evening_from_hour": 18,
+    "travel": {"same_district": 0, "same_region": 10_000, "elsewhere": 20_000},
+}
+CELERY_BEAT_SCHEDULE["outreach-expire-offers"] = {
+    "task": "lms.outreach.tasks.expire_offers",
+    "schedule": 600.0,
+}
+CELERY_BEAT_SCHEDULE["outreach-send-reminders"] = {
+    "task": "lms.outreach.tasks.send_reminders",
+    "schedule": 3600.0,
+}
 
 # --- Security and privacy (lms.privacy, config) ---------------------------------------------
 # Settings of security and privacy go here.

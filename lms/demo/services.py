@@ -11,6 +11,7 @@ from lms.accounts.demo_guard import DEMO_PASSWORD
 from lms.accounts.models import Organization, Role, User
 from lms.accounts.services import user_create
 from lms.centers.models import Center, District
+from lms.outreach.demo import seed_outreach_demo
 
 
 @dataclass(frozen=True)
@@ -115,6 +116,7 @@ def seed_demo() -> SeedResult:
     from lms.learning.demo import seed_learning_demo
 
     seed_learning_demo()
+    seed_outreach_demo()
     return result
 
 

@@ -1,0 +1,172 @@
+"""Staff screens in the Wagtail admin: the queue per center, a request's review and matching,
+batch decisions, material review and the payout export."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from config.problems import Problem
+from lms.outreach import selectors, services
+from lms.outreach.matching import candidates_for
+from lms.outreach.models import RequestState
+from lms.privacy.masking import mask_name, mask_phone
+from lms.privacy.services import personal_data_access_record
+from lms.trainers.models import MaterialRevision
+from lms.trainers.services import material_revision_review
+
+
+def _staff(request: HttpRequest):
+    user = request.user
+    if not (user.is_superuser or user.is_center_staff):
+        raise DjangoPermissionDenied
+    return user
+
+
+def queue(request: HttpRequest) -> HttpResponse:
+    user = _staff(request)
+    state = request.GET.get("state", "")
+    requests = selectors.requests_for_staff(user=user, state=state)
+    rows = [
+        {
+            "r": r,
+            "contact": mask_name(r.contact_name),
+            "phone": mask_phone(r.contact_phone),
+        }
+        for r in requests
+    ]
+    return render(
+        request,
+        "outreach/admin/queue.html",
+        {"rows": rows, "states": RequestState.choices, "state": state},
+    )
+
+
+@require_POST
+def batch(request: HttpRequest) -> HttpResponse:
+    user = _staff(request)
+    ids = [int(i) for i in request.POST.getlist("ids") if i.isdigit()]
+    outcomes = services.requests_decide_batch(
+        request_ids=ids,
+        actor=user,
+        decision=request.POST.get("decision", ""),
+        reason=request.POST.get("reason", ""),
+    )
+    done = sum(1 for v in outcomes.values() if v == "ok")
+    messages.success(request, _("%(n)s건을 처리했습니다.") % {"n": done})
+    for request_id, outcome in outcomes.items():
+        if outcome != "ok":
+            messages.error(request, f"#{request_id}: {outcome}")
+    return redirect("outreach_admin:queue")
+
+
+def detail(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _staff(request)
+    outreach = selectors.request_for_staff(user=user, pk=pk)
+    personal_data_access_record(
+        actor=user,
+        action="view",
+        subject=f"outreach request #{outreach.pk} contact",
+        request=request,
+    )
+    if request.method == "POST":
+        action = request.POST.get("action")
+        reason = request.POST.get("reason", "")
+        try:
+            if action == "review":
+                services.request_review(request_id=pk, actor=user)
+            elif action == "ask_info":
+                services.request_ask_info(request_id=pk, actor=user, question=reason)
+            elif action == "approve":
+                slot = request.POST.get("slot")
+                services.request_approve(
+                    request_id=pk,
+                    actor=user,
+                    slot_id=int(slot) if slot else None,
+                    reason=reason,
+                )
+            elif action == "reject":
+                services.request_reject(request_id=pk, actor=user, reason=reason)
+            elif action == "offer":
+                services.offer_create(
+                    request_id=pk,
+                    trainer_id=int(request.POST["trainer"]),
+                    actor=user,
+                    reason=request.POST.get("rank_reason", ""),
+                )
+            elif action == "close":
+                services.request_close(request_id=pk, actor=user)
+            else:
+                services.request_transition(
+                    request_id=pk, actor=user, to=action, reason=reason
+                )
+            messages.success(request, _("처리했습니다."))
+        except Problem as problem:
+            messages.error(request, problem.detail)
+        return redirect("outreach_admin:detail", pk=pk)
+    match = (
+        candidates_for(request=outreach)
+        if outreach.state == RequestState.MATCHING and outreach.starts_at
+        else None
+    )
+    return render(
+        request,
+        "outreach/admin/detail.html",
+        {
+            "outreach": outreach,
+            "slots": outreach.preferred_slots.all(),
+            "events": outreach.events.select_related("actor", "offer__trainer__user"),
+            "offers": outreach.offers.select_related("trainer__user"),
+            "candidates": match.candidates[:20] if match else [],
+            "excluded_count": len(match.excluded) if match else 0,
+            "session": getattr(outreach, "session", None),
+        },
+    )
+
+
+def materials(request: HttpRequest) -> HttpResponse:
+    user = _staff(request)
+    if request.method == "POST":
+        try:
+            material_revision_review(
+                revision_id=int(request.POST["revision"]),
+                reviewer=user,
+                approve=request.POST.get("action") == "approve",
+            )
+            messages.success(request, _("검토 결과를 저장했습니다."))
+        except Problem as problem:
+            messages.error(request, problem.detail)
+        return redirect("outreach_admin:materials")
+    revisions = MaterialRevision.objects.select_related(
+        "material__trainer__user", "document"
+    ).order_by("status", "-created_at")[:200]
+    return render(request, "outreach/admin/materials.html", {"revisions": revisions})
+
+
+def payouts(request: HttpRequest) -> HttpResponse:
+    user = _staff(request)
+    try:
+        year = int(request.GET["year"])
+        month = int(request.GET["month"])
+    except (KeyError, ValueError):
+        return render(request, "outreach/admin/payouts.html", {})
+    content, count = selectors.payout_workbook(user=user, year=year, month=month)
+    personal_data_access_record(
+        actor=user,
+        action="export",
+        subject=f"outreach payouts {year}-{month:02d}",
+        record_count=count,
+        request=request,
+    )
+    response = HttpResponse(
+        content,
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="payouts-{year}-{month:02d}.xlsx"'
+    )
+    return response

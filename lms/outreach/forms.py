@@ -1,0 +1,179 @@
+"""Forms of the public application, the follow-up page and the trainer portal."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from lms.accounts.models import Organization
+from lms.centers.models import District
+from lms.outreach.models import MIN_PARTICIPANTS, Accessibility, Audience
+from lms.trainers.models import Topic
+from lms.trainers.selectors import SEOUL
+
+SLOT_COUNT = 3
+
+
+class ApplicationForm(forms.Form):
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, required=False)
+    organization_name = forms.CharField(label=_("기관·단체 이름"), max_length=120)
+    organization_kind = forms.ChoiceField(
+        label=_("기관 유형"), choices=Organization.Kind.choices
+    )
+    contact_name = forms.CharField(label=_("담당자 이름"), max_length=50)
+    contact_phone = forms.RegexField(
+        label=_("담당자 연락처"),
+        regex=r"^0\d{1,2}-?\d{3,4}-?\d{4}$",
+        error_messages={"invalid": _("연락처를 010-1234-5678 형식으로 입력해 주세요.")},
+    )
+    contact_email = forms.EmailField(
+        label=_("담당자 이메일"),
+        error_messages={"invalid": _("올바른 이메일 주소를 입력해 주세요.")},
+    )
+    participants = forms.IntegerField(
+        label=_("참여 인원"),
+        min_value=MIN_PARTICIPANTS,
+        error_messages={"min_value": _("참여 인원은 10명 이상이어야 합니다.")},
+    )
+    address = forms.CharField(label=_("교육 장소 주소"), max_length=200)
+    district = forms.ModelChoiceField(
+        label=_("자치구"), queryset=District.objects.all(), empty_label=_("선택")
+    )
+    topics = forms.ModelMultipleChoiceField(
+        label=_("교육 주제"),
+        queryset=Topic.objects.all(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("교육 주제를 하나 이상 골라 주세요.")},
+    )
+    audience = forms.ChoiceField(label=_("교육 대상"), choices=Audience.choices)
+    accessibility = forms.MultipleChoiceField(
+        label=_("접근성 지원"),
+        choices=Accessibility.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    language = forms.CharField(
+        label=_("외국어 청중의 언어(예: vi, en)"), max_length=8, required=False
+    )
+    notes = forms.CharField(
+        label=_("기타 요청 사항"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for i in range(1, SLOT_COUNT + 1):
+            required = i == 1
+            self.fields[f"slot{i}_date"] = forms.DateField(
+                label=_("희망 일시 %(n)s — 날짜") % {"n": i},
+                required=required,
+                widget=forms.DateInput(attrs={"type": "date"}),
+                error_messages={"required": _("희망 날짜를 하나 이상 입력해 주세요.")},
+            )
+            self.fields[f"slot{i}_start"] = forms.TimeField(
+                label=_("시작 시각"),
+                required=required,
+                widget=forms.TimeInput(attrs={"type": "time"}),
+            )
+            self.fields[f"slot{i}_end"] = forms.TimeField(
+                label=_("종료 시각"),
+                required=required,
+                widget=forms.TimeInput(attrs={"type": "time"}),
+            )
+        custom = {"topics", "slot1_date"}
+        for name, field in self.fields.items():
+            if name not in custom:
+                field.error_messages["required"] = _("이 항목을 입력해 주세요.")
+
+    def clean(self):
+        data = super().clean()
+        slots = []
+        now = timezone.now()
+        for i in range(1, SLOT_COUNT + 1):
+            day, start, end = (
+                data.get(f"slot{i}_{p}") for p in ("date", "start", "end")
+            )
+            if not day:
+                continue
+            if not (start and end):
+                self.add_error(f"slot{i}_start", _("시작과 종료 시각을 입력해 주세요."))
+                continue
+            begin = dt.datetime.combine(day, start, tzinfo=SEOUL)
+            finish = dt.datetime.combine(day, end, tzinfo=SEOUL)
+            if finish <= begin:
+                self.add_error(
+                    f"slot{i}_end", _("종료 시각은 시작 시각보다 늦어야 합니다.")
+                )
+            elif begin <= now:
+                self.add_error(
+                    f"slot{i}_date", _("희망 일시는 앞으로의 날짜여야 합니다.")
+                )
+            else:
+                slots.append((begin, finish))
+        if Accessibility.FOREIGN_LANGUAGE in data.get(
+            "accessibility", []
+        ) and not data.get("language"):
+            self.add_error("language", _("외국어 청중의 언어를 입력해 주세요."))
+        data["slots"] = slots
+        return data
+
+
+class AnswerForm(forms.Form):
+    answer = forms.CharField(label=_("답변"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class AttendanceConfirmForm(forms.Form):
+    attendees = forms.IntegerField(label=_("실제 참석 인원"), min_value=0)
+
+
+class AttendanceReportForm(forms.Form):
+    attendees = forms.IntegerField(label=_("참석 인원"), min_value=0)
+
+
+class LectureReportForm(forms.Form):
+    report = forms.CharField(
+        label=_("강의 보고서"), widget=forms.Textarea(attrs={"rows": 5})
+    )
+    material_revision = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class WeeklyAvailabilityForm(forms.Form):
+    weekday = forms.TypedChoiceField(
+        label=_("요일"),
+        coerce=int,
+        choices=[(i, n) for i, n in enumerate("월화수목금토일")],
+    )
+    start_time = forms.TimeField(
+        label=_("시작"), widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    end_time = forms.TimeField(
+        label=_("종료"), widget=forms.TimeInput(attrs={"type": "time"})
+    )
+
+
+class ExceptionForm(forms.Form):
+    date = forms.DateField(
+        label=_("날짜"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    note = forms.CharField(label=_("메모"), max_length=120, required=False)
+
+
+class MaterialUploadForm(forms.Form):
+    title = forms.CharField(label=_("자료명"), max_length=120)
+    file = forms.FileField(label=_("파일(PDF, PPTX, HWP 등)"))
+
+
+class SurveyForm(forms.Form):
+    score = forms.TypedChoiceField(
+        label=_("이번 교육에 얼마나 만족하셨나요?"),
+        coerce=int,
+        choices=[(i, str(i)) for i in range(5, 0, -1)],
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("의견(선택)"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+    )

@@ -1,0 +1,135 @@
+"""Reading the trainer pool: availability in Asia/Seoul time and why a trainer may not be matched."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db.models import Prefetch, QuerySet
+from django.utils.translation import gettext as _
+
+from lms.trainers.models import (
+    TrainerProfile,
+)
+
+SEOUL = ZoneInfo("Asia/Seoul")
+POOL_RELATIONS = (
+    "topics",
+    "regions",
+    "qualifications",
+    "refresher_trainings",
+    "weekly_availability",
+    "availability_exceptions",
+    "conflicts",
+)
+
+
+def related(trainer: TrainerProfile, name: str) -> list:
+    """A relation's rows: the list `trainer_pool` prefetched, else a query.
+
+    Reading prefetched lists instead of `.all()` keeps matching over hundreds of trainers
+    from building a queryset per trainer and relation.
+    """
+    cached = getattr(trainer, f"pool_{name}", None)
+    return cached if cached is not None else list(getattr(trainer, name).all())
+
+
+MIDNIGHT = dt.time(0, 0)
+
+
+def _window(
+    date: dt.date, start: dt.time, end: dt.time
+) -> tuple[dt.datetime, dt.datetime]:
+    begin = dt.datetime.combine(date, start, tzinfo=SEOUL)
+    finish_date = date + dt.timedelta(days=1) if end == MIDNIGHT else date
+    return begin, dt.datetime.combine(finish_date, end, tzinfo=SEOUL)
+
+
+def _merged_cover(
+    windows: list[tuple[dt.datetime, dt.datetime]], start: dt.datetime, end: dt.datetime
+) -> bool:
+    """True when the union of windows covers [start, end)."""
+    cursor = start
+    for begin, finish in sorted(windows):
+        if begin > cursor:
+            break
+        cursor = max(cursor, finish)
+        if cursor >= end:
+            return True
+    return cursor >= end
+
+
+def trainer_is_available(
+    *, trainer: TrainerProfile, starts_at: dt.datetime, ends_at: dt.datetime
+) -> bool:
+    """Whether the weekly windows plus dated exceptions, read in Seoul time, cover the session.
+
+    A session that runs past midnight needs windows on both local days; a dated
+    unavailability on either day removes that day's windows.
+    """
+    start = starts_at.astimezone(SEOUL)
+    end = ends_at.astimezone(SEOUL)
+    weekly = related(trainer, "weekly_availability")
+    exceptions = related(trainer, "availability_exceptions")
+    windows: list[tuple[dt.datetime, dt.datetime]] = []
+    blocked: list[tuple[dt.datetime, dt.datetime]] = []
+    day = start.date() - dt.timedelta(days=1)
+    while day <= end.date():
+        for slot in weekly:
+            if slot.weekday == day.weekday():
+                windows.append(_window(day, slot.start_time, slot.end_time))
+        for exc in exceptions:
+            if exc.date != day:
+                continue
+            span = (
+                _window(day, exc.start_time, exc.end_time)
+                if exc.start_time is not None and exc.end_time is not None
+                else _window(day, MIDNIGHT, MIDNIGHT)
+            )
+            (windows if exc.available else blocked).append(span)
+        day += dt.timedelta(days=1)
+    if any(b < end and start < f for b, f in blocked):
+        return False
+    return _merged_cover(windows, start, end)
+
+
+def refresher_hours_in_year(*, trainer: TrainerProfile, on: dt.date) -> int:
+    """Hours of refresher training in the 365 days up to `on`."""
+    since = on - dt.timedelta(days=365)
+    return sum(
+        r.hours
+        for r in related(trainer, "refresher_trainings")
+        if since < r.completed_on <= on
+    )
+
+
+def trainer_suspension_reasons(*, trainer: TrainerProfile, on: dt.date) -> list[str]:
+    """Why the trainer is suspended from matching on that date; empty when they may teach."""
+    reasons = []
+    if not trainer.is_active:
+        reasons.append(_("활동 중지된 강사입니다."))
+    valid = [
+        q
+        for q in related(trainer, "qualifications")
+        if q.expires_on is None or q.expires_on >= on
+    ]
+    if not valid:
+        reasons.append(_("유효한 자격이 없습니다(만료)."))
+    required = settings.OUTREACH_REFRESHER_HOURS_PER_YEAR
+    hours = refresher_hours_in_year(trainer=trainer, on=on)
+    if hours < required:
+        reasons.append(
+            _("보수교육 이수 시간 부족(최근 1년 %(hours)s/%(required)s시간).")
+            % {"hours": hours, "required": required}
+        )
+    return reasons
+
+
+def trainer_pool() -> QuerySet[TrainerProfile]:
+    """Every profile with what matching reads, in a fixed number of queries."""
+    return TrainerProfile.objects.select_related(
+        "user", "home_district"
+    ).prefetch_related(
+        *(Prefetch(name, to_attr=f"pool_{name}") for name in POOL_RELATIONS)
+    )

@@ -316,6 +316,33 @@ LOGGING = {
 
 # --- Security and privacy (lms.privacy, config) ---------------------------------------------
 # Settings of security and privacy go here.
+# PIPA safety measures: access records kept 1 year at least, 2 years for controllers of
+# 50,000+ people; the database refuses to delete rows younger than 365 days anyway.
+PRIVACY_ACCESS_LOG_RETENTION_DAYS = max(
+    365, int(os.environ.get("PRIVACY_ACCESS_LOG_RETENTION_DAYS", str(2 * 365)))
+)
+PRIVACY_WITHDRAWN_CONSENT_RETENTION_DAYS = int(
+    os.environ.get("PRIVACY_WITHDRAWN_CONSENT_RETENTION_DAYS", str(3 * 365))
+)
+CELERY_BEAT_SCHEDULE["privacy-purge-expired"] = {
+    "task": "privacy.purge_expired",
+    "schedule": timedelta(days=1),
+}
+# Staff sessions end after this much inactivity; the admin warns before and offers to extend.
+STAFF_IDLE_TIMEOUT_SECONDS = int(os.environ.get("STAFF_IDLE_TIMEOUT_SECONDS", "1800"))
+STAFF_IDLE_WARNING_SECONDS = int(os.environ.get("STAFF_IDLE_WARNING_SECONDS", "300"))
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    "lms.privacy.middleware.StaffIdleTimeoutMiddleware",
+)
+MIDDLEWARE.insert(1, "config.csp.ContentSecurityPolicyMiddleware")
+# Documents are always downloaded (never rendered in our origin), through Django so the
+# security headers apply; their type is checked from their content on upload.
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
+WAGTAILDOCS_INLINE_CONTENT_TYPES: list[str] = []
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "lms.privacy.forms.ContentCheckedDocumentForm"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 
 # --- Reports and the organization portal (lms.reports) --------------------------------------
 # Settings of reports go here.

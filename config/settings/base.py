@@ -343,6 +343,16 @@ WAGTAILDOCS_INLINE_CONTENT_TYPES: list[str] = []
 WAGTAILDOCS_DOCUMENT_FORM_BASE = "lms.privacy.forms.ContentCheckedDocumentForm"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+if "visibility_timeout" in CELERY_BROKER_TRANSPORT_OPTIONS and os.environ.get(
+    "CELERY_VISIBILITY_TIMEOUT"
+):
+    # Only the fault tests shorten it, to see a killed worker's task come back quickly
+    # (and sweep for abandoned messages every second instead of every ~100 s).
+    CELERY_BROKER_TRANSPORT_OPTIONS.update(
+        visibility_timeout=int(os.environ["CELERY_VISIBILITY_TIMEOUT"]),
+        unacked_restore_interval=1,
+        unacked_restore_throttle=1,
+    )
 
 # --- Reports and the organization portal (lms.reports) --------------------------------------
 # Settings of reports go here.

@@ -332,7 +332,7 @@ CELERY_BEAT_SCHEDULE["privacy-purge-expired"] = {
 STAFF_IDLE_TIMEOUT_SECONDS = int(os.environ.get("STAFF_IDLE_TIMEOUT_SECONDS", "1800"))
 STAFF_IDLE_WARNING_SECONDS = int(os.environ.get("STAFF_IDLE_WARNING_SECONDS", "300"))
 MIDDLEWARE.insert(
-    MIDDLEWARE.index("django.contrib.auth.middleware.AuthenticationMiddleware") + 1,
+    MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware") + 1,
     "lms.privacy.middleware.StaffIdleTimeoutMiddleware",
 )
 MIDDLEWARE.insert(1, "config.csp.ContentSecurityPolicyMiddleware")
@@ -342,6 +342,10 @@ WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAILDOCS_INLINE_CONTENT_TYPES: list[str] = []
 WAGTAILDOCS_DOCUMENT_FORM_BASE = "lms.privacy.forms.ContentCheckedDocumentForm"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# No avatars from a third party: it would learn which staff use the admin, and when.
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# The admin would call releases.wagtail.org from staff browsers; upgrades follow the lock file.
+WAGTAIL_ENABLE_UPDATE_CHECK = False
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
 if "visibility_timeout" in CELERY_BROKER_TRANSPORT_OPTIONS and os.environ.get(
     "CELERY_VISIBILITY_TIMEOUT"

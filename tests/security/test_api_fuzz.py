@@ -12,7 +12,9 @@ import os
 import pytest
 import schemathesis
 from axes.utils import reset as axes_reset
+from django.core import signals
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 
@@ -30,6 +32,17 @@ schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_applica
 def _short_worker_wait(monkeypatch):
     # `deep=true` really sends a task; with no worker in this test it waits this long.
     monkeypatch.setattr("config.health.WORKER_TIMEOUT_SECONDS", 0.3)
+
+
+@pytest.fixture(autouse=True)
+def _keep_the_test_connection():
+    # The WSGI handler closes database connections when a request ends, which would end
+    # the test's transaction on PostgreSQL; Django's own test client does the same.
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    yield
+    signals.request_started.connect(close_old_connections)
+    signals.request_finished.connect(close_old_connections)
 
 
 @pytest.fixture

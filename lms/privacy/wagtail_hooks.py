@@ -25,3 +25,33 @@ def idle_timeout_style():
     return format_html(
         '<link rel="stylesheet" href="{}">', static("privacy/idle-timeout.css")
     )
+
+
+def _log_user_access(request, user, action: str) -> None:
+    from lms.privacy.services import personal_data_access_record
+
+    personal_data_access_record(
+        actor=request.user,
+        action=action,
+        subject=f"회원 정보 (관리자 화면) #{user.pk}",
+        subject_user=user,
+        request=request,
+    )
+
+
+@hooks.register("before_edit_user")
+def log_user_view(request, user):
+    # The edit screen shows the person's name, email and phone unmasked.
+    if request.method == "GET":
+        _log_user_access(request, user, "view")
+
+
+@hooks.register("after_edit_user")
+def log_user_edit(request, user):
+    _log_user_access(request, user, "edit")
+
+
+@hooks.register("before_delete_user")
+def log_user_delete(request, user):
+    if request.method == "POST":
+        _log_user_access(request, user, "delete")

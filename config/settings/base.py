@@ -343,6 +343,8 @@ WAGTAILDOCS_INLINE_CONTENT_TYPES: list[str] = []
 WAGTAILDOCS_DOCUMENT_FORM_BASE = "lms.privacy.forms.ContentCheckedDocumentForm"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 # No avatars from a third party: it would learn which staff use the admin, and when.
+# ninja as an app: the API docs load Swagger UI from our static files, not from a CDN.
+INSTALLED_APPS.append("ninja")
 WAGTAIL_GRAVATAR_PROVIDER_URL = None
 # The admin would call releases.wagtail.org from staff browsers; upgrades follow the lock file.
 WAGTAIL_ENABLE_UPDATE_CHECK = False

@@ -63,3 +63,12 @@ def test_public_pages_run_no_inline_script_and_report_no_csp_violation(page):
     script_src = next(d for d in policy.split(";") if "script-src" in d)
     assert "'unsafe-inline'" not in script_src
     assert errors == []
+
+
+def test_api_docs_render_under_the_strict_policy(page):
+    errors = _csp_errors(page)
+    response = page.goto("/api/v1/docs")
+
+    assert "script-src 'self';" in response.headers["content-security-policy"]
+    page.wait_for_selector(".opblock-summary-path", timeout=20_000)
+    assert errors == []

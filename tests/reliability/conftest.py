@@ -173,6 +173,10 @@ def start_worker():
 def sender(broker: str, *, visibility_timeout: int = 3600) -> Celery:
     """A producer on the given broker with the project's publishing options."""
     app = Celery("fault-sender", broker=broker)
+    # CELERY_BROKER_URL in the environment (CI's shared Redis) would win over `broker`;
+    # the write and read URLs are taken first, so the tasks go to this test's own Redis.
+    app.conf.broker_write_url = broker
+    app.conf.broker_read_url = broker
     app.conf.broker_transport_options = {"visibility_timeout": visibility_timeout}
     app.conf.broker_connection_retry = True
     app.conf.task_publish_retry = True

@@ -169,3 +169,21 @@ def test_every_role_gets_the_expected_answer(matrix_objects):
 def test_every_row_names_every_role():
     for row in PAGE_ROWS + API_ROWS:
         assert set(row.expect) == set(ROLES), row.route
+
+
+def test_a_route_without_a_row_is_reported_by_name(monkeypatch):
+    import tests.security.test_access_matrix as module
+
+    monkeypatch.setattr(
+        module,
+        "PAGE_ROWS",
+        [row for row in PAGE_ROWS if row.route != "privacy/session/extend/"],
+    )
+    monkeypatch.setattr(
+        module, "API_ROWS", [row for row in API_ROWS if "consent" not in row.route]
+    )
+
+    assert missing_routes() == [
+        "page privacy/session/extend/",
+        "api GET /api/v1/privacy/consent",
+    ]

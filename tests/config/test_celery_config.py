@@ -57,25 +57,30 @@ def test_redis_visibility_timeout_outlasts_the_longest_task():
     assert values["options"]["visibility_timeout"] > values["limit"]
 
 
-@pytest.mark.django_db(transaction=True)
-def test_enqueue_on_commit_sends_after_commit_and_never_after_rollback(monkeypatch):
+@pytest.mark.django_db
+def test_enqueue_on_commit_sends_after_commit_and_never_after_rollback(
+    django_capture_on_commit_callbacks,
+):
     sent = []
 
-    class FakeTask:
+    class RecordingTask:
         # Stands in for the broker only: what we check is when the send happens.
         def apply_async(self, args=(), kwargs=None, **options):
             sent.append((args, kwargs, options))
 
-    task = FakeTask()
-    with transaction.atomic():
+    task = RecordingTask()
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
         enqueue_on_commit(task, 7, options={"queue": "video"})
         assert sent == []
+    assert len(callbacks) == 1
     assert sent == [((7,), {}, {"queue": "video"})]
 
     sent.clear()
-    with pytest.raises(RuntimeError), transaction.atomic():
-        enqueue_on_commit(task, 8)
-        raise RuntimeError("rolled back")
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        with pytest.raises(RuntimeError), transaction.atomic():
+            enqueue_on_commit(task, 8)
+            raise RuntimeError("rolled back")
+    assert callbacks == []
     assert sent == []
 
 

@@ -13,7 +13,73 @@ from lms.surveys.api import router as surveys_router
 from lms.trainers.api import router as trainers_router
 from media_pipeline.api import router as media_router
 
-api = NinjaAPI(
+PROBLEM_SCHEMA = {
+    "title": "Problem",
+    "type": "object",
+    "description": "RFC 9457 problem details; validation errors add `errors`.",
+    "properties": {
+        "type": {"type": "string"},
+        "title": {"type": "string"},
+        "status": {"type": "integer"},
+        "detail": {"type": "string"},
+        "errors": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {
+                    # null when the whole body is missing or not an object.
+                    "field": {"anyOf": [{"type": "string"}, {"type": "null"}]},
+                    "message": {"type": "string"},
+                    "code": {"anyOf": [{"type": "string"}, {"type": "null"}]},
+                },
+            },
+        },
+    },
+    "required": ["type", "title", "status", "detail"],
+}
+PROBLEM_CONTENT = {
+    "application/problem+json": {"schema": {"$ref": "#/components/schemas/Problem"}}
+}
+
+
+def document_problems(schema: dict) -> dict:
+    """Every error answer is problem+json; every operation documents the errors any
+    operation can give: 422 for input it cannot parse, 401 where it needs a login."""
+    schema.setdefault("components", {}).setdefault("schemas", {})["Problem"] = (
+        PROBLEM_SCHEMA
+    )
+    for operations in schema.get("paths", {}).values():
+        for operation in operations.values():
+            responses = operation.setdefault("responses", {})
+            takes_input = operation.get("parameters") or operation.get("requestBody")
+            extra = {"422": "입력값 오류"} if takes_input else {}
+            if operation.get("requestBody"):
+                extra["400"] = "읽을 수 없는 요청 본문"
+            if operation.get("security"):
+                extra["401"] = "로그인 필요"
+            for status, description in extra.items():
+                responses.setdefault(status, {"description": description})
+            for status, response in responses.items():
+                if int(status) >= 400 and _is_problem(response):
+                    response["content"] = PROBLEM_CONTENT
+    return schema
+
+
+def _is_problem(response: dict) -> bool:
+    """No body documented yet, or one of the routers' ProblemOut schemas."""
+    content = response.get("content")
+    if not content:
+        return True
+    refs = [media.get("schema", {}).get("$ref", "") for media in content.values()]
+    return all(ref.endswith("ProblemOut") or ref.endswith("/Problem") for ref in refs)
+
+
+class ProductAPI(NinjaAPI):
+    def get_openapi_schema(self, **kwargs):
+        return document_problems(super().get_openapi_schema(**kwargs))
+
+
+api = ProductAPI(
     title="서울노동아카데미 API",
     version="1",
     description="Seoul Labor Academy LMS. Errors are application/problem+json.",

@@ -60,9 +60,12 @@ def _check_ffmpeg() -> str:
     return ffmpeg_info().version
 
 
+WORKER_TIMEOUT_SECONDS = 15.0
+
+
 def _check_worker() -> str:
     result = ping.apply_async(expires=30)
-    return str(result.get(timeout=15, interval=0.2))
+    return str(result.get(timeout=WORKER_TIMEOUT_SECONDS, interval=0.2))
 
 
 def _run(check: Callable[[], str]) -> PartStatus:

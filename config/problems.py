@@ -10,6 +10,7 @@ import logging
 from typing import Any
 
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import (
@@ -146,6 +147,14 @@ def install_problem_handlers(api: NinjaAPI) -> None:
             type="about:blank",
             title=str(exc),
             detail=str(exc),
+        )
+
+    @api.exception_handler(MultiPartParserError)
+    def _bad_multipart(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
+        # A form body the parser cannot read (e.g. multipart without a boundary) is the
+        # client's error, not the server's.
+        return render_problem(
+            Problem(_("요청 본문을 읽을 수 없습니다. JSON으로 보내 주세요."))
         )
 
     @api.exception_handler(Http404)

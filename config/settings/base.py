@@ -396,6 +396,49 @@ CELERY_BEAT_SCHEDULE["outreach-send-reminders"] = {
 
 # --- Security and privacy (lms.privacy, config) ---------------------------------------------
 # Settings of security and privacy go here.
+# PIPA safety measures: access records kept 1 year at least, 2 years for controllers of
+# 50,000+ people; the database refuses to delete rows younger than 365 days anyway.
+PRIVACY_ACCESS_LOG_RETENTION_DAYS = max(
+    365, int(os.environ.get("PRIVACY_ACCESS_LOG_RETENTION_DAYS", str(2 * 365)))
+)
+PRIVACY_WITHDRAWN_CONSENT_RETENTION_DAYS = int(
+    os.environ.get("PRIVACY_WITHDRAWN_CONSENT_RETENTION_DAYS", str(3 * 365))
+)
+CELERY_BEAT_SCHEDULE["privacy-purge-expired"] = {
+    "task": "privacy.purge_expired",
+    "schedule": timedelta(days=1),
+}
+# Staff sessions end after this much inactivity; the admin warns before and offers to extend.
+STAFF_IDLE_TIMEOUT_SECONDS = int(os.environ.get("STAFF_IDLE_TIMEOUT_SECONDS", "1800"))
+STAFF_IDLE_WARNING_SECONDS = int(os.environ.get("STAFF_IDLE_WARNING_SECONDS", "300"))
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware") + 1,
+    "lms.privacy.middleware.StaffIdleTimeoutMiddleware",
+)
+MIDDLEWARE.insert(1, "config.csp.ContentSecurityPolicyMiddleware")
+# Documents are always downloaded (never rendered in our origin), through Django so the
+# security headers apply; their type is checked from their content on upload.
+WAGTAILDOCS_SERVE_METHOD = "serve_view"
+WAGTAILDOCS_INLINE_CONTENT_TYPES: list[str] = []
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "lms.privacy.forms.ContentCheckedDocumentForm"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# No avatars from a third party: it would learn which staff use the admin, and when.
+# ninja as an app: the API docs load Swagger UI from our static files, not from a CDN.
+INSTALLED_APPS.append("ninja")
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
+# The admin would call releases.wagtail.org from staff browsers; upgrades follow the lock file.
+WAGTAIL_ENABLE_UPDATE_CHECK = False
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=(), payment=(), usb=()"
+if "visibility_timeout" in CELERY_BROKER_TRANSPORT_OPTIONS and os.environ.get(
+    "CELERY_VISIBILITY_TIMEOUT"
+):
+    # Only the fault tests shorten it, to see a killed worker's task come back quickly
+    # (and sweep for abandoned messages every second instead of every ~100 s).
+    CELERY_BROKER_TRANSPORT_OPTIONS.update(
+        visibility_timeout=int(os.environ["CELERY_VISIBILITY_TIMEOUT"]),
+        unacked_restore_interval=1,
+        unacked_restore_throttle=1,
+    )
 
 # --- Reports and the organization portal (lms.reports) --------------------------------------
 # Settings of reports go here.

@@ -4,7 +4,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.db import DatabaseError
 
 DEMO_USERNAMES = ("admin", "staff", "staff-dongbuk", "trainer", "org", "learner")
-DEMO_PASSWORD = "labor-demo-2026"
+DEMO_PASSWORD = "labor-demo-2026"  # nosec B105
 
 
 def demo_accounts_with_demo_password() -> list[str]:

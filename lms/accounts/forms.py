@@ -8,22 +8,52 @@ from lms.accounts.models import User
 
 
 class SignupDetailsForm(forms.Form):
-    """Asked by allauth's sign-up page beside email and password."""
+    """Asked by allauth's sign-up page beside email and password.
+
+    The consent text is the signup ConsentVersion in force; the version shown is sent
+    back with the form and recorded (lms.privacy), so we know what each person agreed to.
+    """
 
     name = forms.CharField(label=_("이름"), max_length=50)
+    consent_version = forms.IntegerField(widget=forms.HiddenInput)
     agree_privacy = forms.BooleanField(
-        label=_(
-            "개인정보 수집·이용에 동의합니다 (이름, 이메일: 회원 관리와 수료 확인, 탈퇴 시까지 보관)."
-        ),
         required=True,
         error_messages={
             "required": _("회원가입에는 개인정보 수집·이용 동의가 필요합니다.")
         },
     )
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from lms.privacy.services import consent_current
+
+        self.consent = consent_current(purpose_kind="signup")
+        self.fields["consent_version"].initial = self.consent.version
+        self.fields["agree_privacy"].label = _(
+            "개인정보 수집·이용에 동의합니다 (v%(version)s). 목적: %(purpose)s / "
+            "항목: %(items)s / 보유 기간: %(retention)s / %(refuse)s"
+        ) % {
+            "version": self.consent.version,
+            "purpose": self.consent.purpose,
+            "items": self.consent.items,
+            "retention": self.consent.retention,
+            "refuse": self.consent.right_to_refuse,
+        }
+
+    def clean_consent_version(self) -> int:
+        shown = self.cleaned_data["consent_version"]
+        if shown != self.consent.version:
+            raise forms.ValidationError(
+                _("동의서 내용이 바뀌었습니다. 새 내용을 확인하고 다시 동의해 주세요.")
+            )
+        return shown
+
     def signup(self, request, user: User) -> None:
+        from lms.privacy.services import consent_record
+
         user.name = self.cleaned_data["name"]
         user.save(update_fields=["name"])
+        consent_record(user=user, version=self.consent, request=request)
 
 
 ACCOUNT_FIELDS = ("name", "phone", "role", "center", "organization")

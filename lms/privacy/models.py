@@ -50,3 +50,61 @@ class PersonalDataAccess(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor_username} {self.action} {self.subject}"
+
+
+class ConsentVersion(models.Model):
+    """One published wording of a consent (PIPA art. 15, 22): never edited, only superseded."""
+
+    class Purpose(models.TextChoices):
+        SIGNUP = "signup", _("회원가입")
+
+    purpose_kind = models.CharField(
+        _("동의 구분"), max_length=30, choices=Purpose.choices
+    )
+    version = models.PositiveIntegerField(_("버전"))
+    purpose = models.TextField(_("수집·이용 목적"))
+    items = models.TextField(_("수집 항목"))
+    retention = models.TextField(_("보유·이용 기간"))
+    right_to_refuse = models.TextField(_("동의 거부 권리 및 불이익"))
+    effective_at = models.DateTimeField(_("시행일"), default=timezone.now)
+
+    class Meta:
+        ordering = ["purpose_kind", "-version"]
+        verbose_name = _("동의서 버전")
+        verbose_name_plural = _("동의서 버전")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["purpose_kind", "version"], name="consent_version_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_purpose_kind_display()} v{self.version}"
+
+
+class ConsentRecord(models.Model):
+    """That one person agreed to one version of a consent, when and from where."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="consents",
+        verbose_name=_("정보주체"),
+    )
+    version = models.ForeignKey(
+        ConsentVersion,
+        on_delete=models.PROTECT,
+        related_name="records",
+        verbose_name=_("동의서 버전"),
+    )
+    agreed_at = models.DateTimeField(_("동의 일시"), default=timezone.now)
+    ip_address = models.GenericIPAddressField(_("접속 주소"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("철회 일시"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-agreed_at"]
+        verbose_name = _("동의 기록")
+        verbose_name_plural = _("동의 기록")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.version}"

@@ -1,5 +1,10 @@
 """Pages of this app outside the Wagtail page tree; mounted by config/urls.py."""
 
-from django.urls import path  # noqa: F401
+from django.urls import path
 
-urlpatterns: list = []
+from lms.privacy import views
+
+app_name = "privacy"
+urlpatterns: list = [
+    path("privacy/session/extend/", views.session_extend, name="session_extend"),
+]

@@ -16,6 +16,7 @@ SIGNUP = {
     "email": "citizen@example.org",
     "name": "김민용",
     "agree_privacy": "on",
+    "consent_version": "1",
     "password1": "노동-권리-2026!",
     "password2": "노동-권리-2026!",
 }

@@ -309,7 +309,7 @@ class LessonPage(Page):
     materials = _materials_field(_("자료"))
 
     content_panels = Page.content_panels + [
-        FieldPanel("video"),  # TODO(merge): the pipeline's chooser panel
+        FieldPanel("video"),  # the pipeline registers its chooser as this widget
         FieldPanel("required"),
         FieldPanel("summary"),
         FieldPanel("transcript"),

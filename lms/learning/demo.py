@@ -11,7 +11,6 @@ from pathlib import Path
 from django.conf import settings
 from django.core.files import File
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from wagtail.documents.models import Document
 
 from cms.courses import (
@@ -24,7 +23,8 @@ from cms.courses import (
 from cms.models import HomePage
 from lms.learning.certificate_pdf import korean_font_path
 from media_pipeline.ffmpeg import ffmpeg_binary
-from media_pipeline.models import VideoAsset, VideoCaption
+from media_pipeline.models import VideoAsset
+from media_pipeline.services import asset_import_file, caption_add
 
 DEMO_COURSE_SLUG = "working-hours-basics"
 
@@ -158,36 +158,11 @@ def _captions(lines: tuple[str, str], seconds: int) -> str:
 
 
 def _import(*, clip: Path, title: str, captions_vtt: str, seconds: int) -> VideoAsset:
-    # TODO(merge): drop this guard; the pipeline's services are always there after merge.
-    try:
-        from media_pipeline.services import (  # type: ignore[import-not-found]
-            asset_import_file,
-            caption_add,
-        )
-    except ImportError:
-        asset_import_file = caption_add = None
-    if asset_import_file is not None:
-        asset = asset_import_file(path=clip, title=title)
-        vtt = clip.with_suffix(".vtt")
-        vtt.write_text(captions_vtt, encoding="utf-8")
-        with vtt.open("rb") as handle:
-            caption_add(asset=asset, language="ko", label="한국어", file=File(handle))
-        return asset
-    # Without the pipeline: the MP4 itself, played by the fallback player.
-    key = default_storage.save(f"demo-videos/{clip.name}", File(clip.open("rb")))
-    asset = VideoAsset.objects.create(
-        title=title,
-        state=VideoAsset.State.READY,
-        duration=float(seconds),
-        source_path=key,
-        original_filename=clip.name,
-    )
-    vtt_key = default_storage.save(
-        f"demo-videos/{clip.stem}.vtt", ContentFile(captions_vtt.encode("utf-8"))
-    )
-    VideoCaption.objects.create(
-        asset=asset, language="ko", label="한국어", vtt_path=vtt_key
-    )
+    asset = asset_import_file(path=clip, title=title)
+    vtt = clip.with_suffix(".vtt")
+    vtt.write_text(captions_vtt, encoding="utf-8")
+    with vtt.open("rb") as handle:
+        caption_add(asset=asset, language="ko", label="한국어", file=File(handle))
     return asset
 
 

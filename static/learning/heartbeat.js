@@ -174,18 +174,7 @@
     if (document.visibilityState === "hidden") sendBeacon();
   });
 
-  video.addEventListener("keydown", function (event) {
-    if (event.target !== video) return;
-    // Space is the browser's own play/pause key on a focused <video controls>.
-    if (event.key === "k") {
-      event.preventDefault();
-      if (video.paused) video.play(); else video.pause();
-    } else if (event.key === "ArrowRight" || event.key === "ArrowLeft") {
-      event.preventDefault();
-      var step = event.key === "ArrowRight" ? 5 : -5;
-      video.currentTime = Math.max(0, Math.min((video.duration || 0), video.currentTime + step));
-    }
-  });
+  // Keyboard play/pause and seeking belong to the player (media_pipeline/player.js).
 
   flush(); // beats left over from an earlier visit
 })();

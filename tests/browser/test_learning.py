@@ -4,119 +4,67 @@ the player and the course test work with the keyboard alone."""
 
 from __future__ import annotations
 
-import mimetypes
 import re
-import subprocess
-import tempfile
 from pathlib import Path
 
 import pytest
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
+from django.conf import settings as django_settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from cms.courses import LessonPage
 from lms.learning.models import LessonProgress
-from media_pipeline.ffmpeg import ffmpeg_binary
-from media_pipeline.models import VideoAsset, VideoCaption
+from media_pipeline.models import VideoAsset
+from media_pipeline.services import asset_import_file, caption_add
 from tests.browser.conftest import axe_violations
 from tests.factories import DEFAULT_PASSWORD, UserFactory
 from tests.factories.learning import course_page
+from tests.media_pipeline.conftest import _av
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
 CLIP_SECONDS = 20
+CAPTIONS = (
+    "WEBVTT\n\n00:00.000 --> 00:04.000\n근로시간 단축의 뜻\n\n"
+    "00:04.000 --> 00:20.000\n주 52시간 상한\n"
+).encode()
 
 
-def _hls_asset(title: str) -> VideoAsset:
-    """A real 20 s HLS rendition made by ffmpeg, stored in the default storage."""
-    asset = VideoAsset.objects.create(
-        title=title, state=VideoAsset.State.READY, duration=CLIP_SECONDS
-    )
-    prefix = f"lesson-media/{asset.pk}"
-    with tempfile.TemporaryDirectory() as tmp:
-        out = Path(tmp)
-        subprocess.run(
-            [
-                ffmpeg_binary(),
-                "-hide_banner",
-                "-loglevel",
-                "error",
-                "-f",
-                "lavfi",
-                "-i",
-                f"testsrc2=size=320x180:rate=25:duration={CLIP_SECONDS}",
-                "-f",
-                "lavfi",
-                "-i",
-                f"sine=frequency=440:duration={CLIP_SECONDS}",
-                "-c:v",
-                "libx264",
-                "-pix_fmt",
-                "yuv420p",
-                "-g",
-                "50",
-                "-c:a",
-                "aac",
-                "-f",
-                "hls",
-                "-hls_time",
-                "2",
-                "-hls_playlist_type",
-                "vod",
-                "-hls_segment_filename",
-                str(out / "seg_%03d.ts"),
-                str(out / "index.m3u8"),
-            ],
-            check=True,
-            timeout=60,
-        )
-        (out / "master.m3u8").write_text(
-            "#EXTM3U\n#EXT-X-STREAM-INF:BANDWIDTH=400000,RESOLUTION=320x180\nindex.m3u8\n"
-        )
-        (out / "ko.vtt").write_text(
-            "WEBVTT\n\n00:00.000 --> 00:04.000\n근로시간 단축의 뜻\n\n"
-            "00:04.000 --> 00:20.000\n주 52시간 상한\n",
-            encoding="utf-8",
-        )
-        for file in out.iterdir():
-            default_storage.save(
-                f"{prefix}/{file.name}", ContentFile(file.read_bytes())
-            )
-    asset.master_playlist = f"{prefix}/master.m3u8"
-    asset.save()
-    VideoCaption.objects.create(asset=asset, vtt_path=f"{prefix}/ko.vtt")
+def _hls_asset(title: str, workdir: Path) -> VideoAsset:
+    """A real 20 s lesson run through the whole video pipeline, with Korean captions."""
+    clip = _av(workdir / f"{title}.mp4", size="320x180", seconds=CLIP_SECONDS)
+    asset = asset_import_file(path=clip, title=title)
+    assert asset.state == VideoAsset.State.READY, asset.reason
+    caption_add(asset=asset, file=SimpleUploadedFile("ko.vtt", CAPTIONS))
     return asset
 
 
 def _serve_storage(page) -> list[str]:
-    """live_server does not serve MEDIA (nor S3 in CI): answer storage URLs from storage.
-    Returns the list of keys the page asked for."""
+    """The storage keys of the video outputs the page asks for (served by the app)."""
     asked: list[str] = []
 
-    def handle(route):
-        key = re.search(r"(lesson-media/[^?]+)", route.request.url).group(1)
-        asked.append(key)
-        with default_storage.open(key, "rb") as handle_file:
-            body = handle_file.read()
-        content_type = (
-            "application/vnd.apple.mpegurl"
-            if key.endswith(".m3u8")
-            else "text/vtt"
-            if key.endswith(".vtt")
-            else mimetypes.guess_type(key)[0] or "video/mp2t"
-        )
-        route.fulfill(
-            status=200,
-            body=body,
-            headers={"Content-Type": content_type, "Access-Control-Allow-Origin": "*"},
-        )
+    def record(request):
+        found = re.search(r"(videos/hls/[^?]+)", request.url)
+        if found:
+            asked.append(found.group(1))
 
-    page.route(re.compile(r".*lesson-media/.*"), handle)
+    page.on("request", record)
     return asked
 
 
+@pytest.fixture(autouse=True)
+def _local_video_storage(settings, tmp_path):
+    # Local storage, so the live server serves the HLS outputs with their types.
+    settings.STORAGES = {
+        **django_settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    }
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.VIDEO_X264_PRESET = "ultrafast"
+    settings.VIDEO_WORK_DIR = tmp_path / "work"
+
+
 @pytest.fixture
-def hls_course(db):
+def hls_course(db, tmp_path):
     course = course_page(
         lessons=0,
         title="근로시간단축 제도 이해",
@@ -128,7 +76,7 @@ def hls_course(db):
         lesson = LessonPage(
             title=f"{number}차시 근로시간", slug=f"hours-{number}", video=None
         )
-        lesson.video = _hls_asset(f"근로시간 {number}")
+        lesson.video = _hls_asset(f"근로시간 {number}", tmp_path)
         course.add_child(instance=lesson)
     return course
 
@@ -190,7 +138,7 @@ def test_learner_plays_hls_lesson_progress_rises_and_reload_resumes(page, hls_co
     api = _progress(page, hls_course.pk)["lessons"][0]
     assert api["progress"] == shown > 0
     assert api["watched_seconds"] >= 3.5 and api["credited_seconds"] >= 3.0
-    assert any(key.endswith(".ts") for key in asked)
+    assert any(key.endswith(".m4s") for key in asked)
     before_seek = video.evaluate("v => v.currentTime")
     page.keyboard.press("ArrowRight")
     page.wait_for_function(

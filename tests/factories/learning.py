@@ -52,11 +52,18 @@ def catalog() -> CourseIndexPage:
 
 
 def video_asset(*, duration: float = 100.0, captions: bool = True, **kw) -> VideoAsset:
-    """A ready asset with a known duration; no transcoding needed for progress rules."""
+    """A ready asset with a known duration; no transcoding needed for progress rules.
+
+    The output paths look like the pipeline's; no file is behind them.
+    """
+    n = next(_counter)
+    prefix = kw.pop("output_prefix", f"videos/hls/factory-{n}/run")
     asset = VideoAsset.objects.create(
-        title=kw.pop("title", f"영상 {next(_counter)}"),
+        title=kw.pop("title", f"영상 {n}"),
         state=VideoAsset.State.READY,
         duration=duration,
+        output_prefix=prefix,
+        master_playlist=kw.pop("master_playlist", f"{prefix}/master.m3u8"),
         **kw,
     )
     if captions:

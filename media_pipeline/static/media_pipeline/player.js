@@ -27,7 +27,8 @@
     if (event.altKey || event.ctrlKey || event.metaKey) return;
     var handled = true;
     switch (event.key) {
-      case " ":
+      // Space stays with the browser: a focused <video controls> already toggles on
+      // it, and handling it here as well would toggle twice.
       case "k":
       case "K":
         if (video.paused) video.play(); else video.pause();

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 from ninja.responses import Status
 
-from config.problems import PermissionDenied
+from config.problems import NotFound, PermissionDenied
 from lms.accounts.auth import api_auth
 from media_pipeline import uploads
 from media_pipeline.models import VideoAsset
@@ -20,9 +20,22 @@ router = Router(tags=["media"])
 
 def _staff(request: HttpRequest):
     user = request.auth if hasattr(request.auth, "is_staff") else request.user
-    if not (user and user.is_authenticated and user.is_staff):
+    if not (
+        user
+        and user.is_authenticated
+        and (user.is_superuser or getattr(user, "is_center_staff", False))
+    ):
         raise PermissionDenied("영상을 올리거나 관리할 권한이 없습니다.")
     return user
+
+
+def _staff_asset(request: HttpRequest, asset_id: uuid.UUID) -> VideoAsset:
+    """An asset for staff; to anyone else it does not exist (404, not 403)."""
+    try:
+        _staff(request)
+    except PermissionDenied:
+        raise NotFound() from None
+    return get_object_or_404(VideoAsset, pk=asset_id)
 
 
 class UploadStartIn(Schema):
@@ -90,8 +103,7 @@ def upload_start(request: HttpRequest, payload: UploadStartIn):
     summary="Upload status: the parts storage already holds",
 )
 def upload_status(request: HttpRequest, asset_id: uuid.UUID):
-    _staff(request)
-    return _upload_out(get_object_or_404(VideoAsset, pk=asset_id))
+    return _upload_out(_staff_asset(request, asset_id))
 
 
 @router.post(
@@ -101,8 +113,7 @@ def upload_status(request: HttpRequest, asset_id: uuid.UUID):
     summary="A presigned URL for one part (S3 storage)",
 )
 def upload_part_url(request: HttpRequest, asset_id: uuid.UUID, part_number: int):
-    _staff(request)
-    asset = get_object_or_404(VideoAsset, pk=asset_id)
+    asset = _staff_asset(request, asset_id)
     return {"url": uploads.upload_part_url(asset=asset, part_number=part_number)}
 
 
@@ -113,8 +124,7 @@ def upload_part_url(request: HttpRequest, asset_id: uuid.UUID, part_number: int)
     summary="Send one part (local storage); the body is the part's bytes",
 )
 def upload_part(request: HttpRequest, asset_id: uuid.UUID, part_number: int):
-    _staff(request)
-    asset = get_object_or_404(VideoAsset, pk=asset_id)
+    asset = _staff_asset(request, asset_id)
     length = int(request.META.get("CONTENT_LENGTH") or 0)
     uploads.upload_part_write(
         asset=asset, part_number=part_number, stream=request, length=length
@@ -129,8 +139,7 @@ def upload_part(request: HttpRequest, asset_id: uuid.UUID, part_number: int):
     summary="Finish the upload and queue processing",
 )
 def upload_complete(request: HttpRequest, asset_id: uuid.UUID):
-    _staff(request)
-    asset = get_object_or_404(VideoAsset, pk=asset_id)
+    asset = _staff_asset(request, asset_id)
     return _upload_out(uploads.upload_complete(asset=asset))
 
 
@@ -141,8 +150,7 @@ def upload_complete(request: HttpRequest, asset_id: uuid.UUID):
     summary="A video asset's state, progress and playback URLs",
 )
 def asset_detail(request: HttpRequest, asset_id: uuid.UUID):
-    _staff(request)
-    asset = get_object_or_404(VideoAsset, pk=asset_id)
+    asset = _staff_asset(request, asset_id)
     return {
         "id": asset.pk,
         "title": asset.title,

@@ -176,6 +176,8 @@ def _visible_requests(user):
 
 
 def _request_for(user, request_id: int) -> OutreachRequest:
+    if not (user.is_superuser or user.is_center_staff or user.role == Role.ORG_CONTACT):
+        raise NotFound()  # another user's object: 404, not 403
     qs = (
         _visible_requests(user)
         if not (user.is_superuser or user.is_center_staff)

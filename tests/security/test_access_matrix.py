@@ -7,18 +7,26 @@ from __future__ import annotations
 
 import json
 import re
+import uuid
 
 import pytest
 from axes.utils import reset as axes_reset
 from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 from wagtail.documents.models import Document
 from wagtail.models import Page
 
+from cms.courses import CoursePage, LessonPage
 from config.api import api
 from lms.accounts.models import User
+from lms.centers.models import Center
 from lms.demo.services import seed_demo
+from lms.learning.demo import DEMO_COURSE_SLUG
+from lms.learning.models import Certificate, Enrollment
+from lms.outreach.models import Offer, OfferState, OutreachRequest
+from lms.trainers.models import Topic, TrainerProfile
 from tests.security.access_matrix import (
     ANON,
     API_ROWS,
@@ -111,7 +119,68 @@ def matrix_objects(db) -> dict:
     document = Document(title="안내서")
     document.file.save("guide.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=False)
     document.save()
+    learner = User.objects.get(username="learner")
+    org_user = User.objects.get(username="org")
+    trainer = User.objects.get(username="trainer")
+    course = CoursePage.objects.get(slug=DEMO_COURSE_SLUG)
+    lesson = LessonPage.objects.child_of(course).live().first()
+    # The learner's own enrollment and certificate (another user's for everyone else).
+    enrollment = Enrollment.objects.create(
+        user=learner, course=course, completed_at=timezone.now()
+    )
+    certificate = Certificate.objects.create(
+        enrollment=enrollment,
+        number="MATRIX-0001",
+        learner_name=learner.name or learner.username,
+        course_title=course.title,
+    )
+    # The org contact's requests (of the staff's center); the last has the trainer's offer.
+    org_requests = OutreachRequest.objects.filter(
+        organization=org_user.organization_id
+    ).order_by("pk")
+    # staff (the metropolitan center) oversees every center; staff-dongbuk only its own:
+    # the org's requests belong to another regional center, so not to staff-dongbuk's.
+    other_center = (
+        Center.objects.filter(kind=Center.Kind.REGIONAL)
+        .exclude(pk=User.objects.get(username="staff-dongbuk").center_id)
+        .first()
+    )
+    org_requests.update(center=other_center)
+    # A request of no organization (an outside applicant): another org's for `org`.
+    foreign_request = OutreachRequest.objects.get(pk=org_requests.first().pk)
+    foreign_request.pk = None
+    foreign_request.public_token = uuid.uuid4()
+    foreign_request.idempotency_key = None
+    foreign_request.organization = None
+    foreign_request.save()
+    offer = Offer.objects.filter(trainer__user=trainer).first()
+    # An offer of another trainer of the pool on the same request.
+    other_profile = TrainerProfile.objects.exclude(user=trainer).first()
+    other_offer = Offer.objects.create(
+        request=offer.request,
+        trainer=other_profile,
+        state=OfferState.DECLINED,
+        starts_at=offer.starts_at,
+        ends_at=offer.ends_at,
+        blocked_from=offer.blocked_from,
+        blocked_until=offer.blocked_until,
+        expires_at=offer.expires_at,
+        offered_by=offer.offered_by,
+    )
     return {
+        "course_id": course.id,
+        "lesson_id": lesson.id,
+        "asset_id": lesson.video_id,
+        "certificate_id": certificate.id,
+        "certificate_number": certificate.number,
+        "request_id": org_requests.first().id,
+        "request_token": org_requests.first().public_token,
+        "foreign_request_id": foreign_request.id,
+        "approved_request_id": offer.request_id,
+        "offer_id": offer.id,
+        "other_offer_id": other_offer.id,
+        "trainer_profile_id": trainer.trainer_profile.id,
+        "topic_id": Topic.objects.first().id,
         "home_page_id": home.id,
         "document_id": document.id,
         "document_filename": document.filename,

@@ -20,6 +20,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from config.celery import enqueue_on_commit
 from config.problems import Conflict, Problem
 from media_pipeline import ffmpeg
 from media_pipeline.models import VideoAsset, VideoCaption
@@ -121,7 +122,7 @@ def asset_mark_uploaded(*, asset: VideoAsset) -> None:
 def _enqueue_processing(asset_id) -> None:
     from media_pipeline.tasks import process_asset
 
-    transaction.on_commit(lambda: process_asset.delay(str(asset_id)))
+    enqueue_on_commit(process_asset, str(asset_id))
 
 
 def asset_import_file(*, path, title: str, uploaded_by=None) -> VideoAsset:

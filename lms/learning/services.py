@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cms.courses import CoursePage, CourseQuestion, LessonPage
+from config.celery import enqueue_on_commit
 from config.problems import Conflict, NotFound, PermissionDenied, Problem
 from lms.accounts.models import User
 from lms.learning.models import (
@@ -182,7 +183,7 @@ def enrollment_completion_check(
         pk = enrollment.pk
         # robust: a broker hiccup must not fail the learner's request; the periodic
         # `issue_missing_certificates` task catches up.
-        transaction.on_commit(lambda: issue_certificate.delay(pk), robust=True)
+        enqueue_on_commit(issue_certificate, pk)
     return True
 
 

@@ -50,13 +50,21 @@ def document_problems(schema: dict) -> dict:
     )
     for operations in schema.get("paths", {}).values():
         for operation in operations.values():
-            responses = operation.setdefault("responses", {})
+            # ninja keys its own answers by int; JSON would then hold "404" twice.
+            responses = {
+                str(status): response
+                for status, response in operation.get("responses", {}).items()
+            }
+            operation["responses"] = responses
             takes_input = operation.get("parameters") or operation.get("requestBody")
             extra = {"422": "입력값 오류"} if takes_input else {}
-            if operation.get("requestBody"):
-                extra["400"] = "읽을 수 없는 요청 본문"
+            if takes_input:
+                extra["400"] = "읽을 수 없는 요청, 또는 규칙에 맞지 않는 값"
+            if any(p.get("in") == "path" for p in operation.get("parameters", [])):
+                extra["404"] = "없는 대상, 또는 다른 사용자·기관의 대상"
             if operation.get("security"):
                 extra["401"] = "로그인 필요"
+                extra["403"] = "권한 없음, 또는 세션 쿠키에 CSRF 토큰이 없음"
             for status, description in extra.items():
                 responses.setdefault(status, {"description": description})
             for status, response in responses.items():

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
@@ -148,6 +149,13 @@ def install_problem_handlers(api: NinjaAPI) -> None:
             title=str(exc),
             detail=str(exc),
         )
+
+    @api.exception_handler(OverflowError)
+    @api.exception_handler(DataError)
+    def _out_of_range(request: HttpRequest, exc: Exception) -> HttpResponse:
+        # A number beyond what the database stores (an id of 30 digits, say) names
+        # nothing that can exist: the client's error, not the server's.
+        return render_problem(Problem(_("값이 허용 범위를 벗어났습니다.")))
 
     @api.exception_handler(MultiPartParserError)
     def _bad_multipart(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:

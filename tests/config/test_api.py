@@ -89,3 +89,18 @@ def test_openapi_matches_the_reviewed_snapshot(client):
     assert rendered == SNAPSHOT.read_text(encoding="utf-8")
     assert "/api/v1/health" in document["paths"]
     assert "/api/v1/auth/token" in document["paths"]
+
+
+def test_openapi_document_has_no_duplicate_keys(client):
+    # ninja keys its answers by int and our problem documentation by str; a JSON object
+    # with "404" twice breaks Swagger UI's parser.
+    duplicates = []
+
+    def collect(pairs):
+        keys = [key for key, _value in pairs]
+        duplicates.extend(key for key in set(keys) if keys.count(key) > 1)
+        return dict(pairs)
+
+    json.loads(client.get("/api/v1/openapi.json").content, object_pairs_hook=collect)
+
+    assert duplicates == []

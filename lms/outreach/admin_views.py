@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from config.problems import Problem
 from lms.outreach import selectors, services
+from lms.outreach.exports import payout_xlsx_response
 from lms.outreach.matching import candidates_for
 from lms.outreach.models import RequestState
 from lms.privacy.masking import mask_name, mask_phone
@@ -154,19 +155,4 @@ def payouts(request: HttpRequest) -> HttpResponse:
         month = int(request.GET["month"])
     except (KeyError, ValueError):
         return render(request, "outreach/admin/payouts.html", {})
-    content, count = selectors.payout_workbook(user=user, year=year, month=month)
-    personal_data_access_record(
-        actor=user,
-        action="export",
-        subject=f"outreach payouts {year}-{month:02d}",
-        record_count=count,
-        request=request,
-    )
-    response = HttpResponse(
-        content,
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = (
-        f'attachment; filename="payouts-{year}-{month:02d}.xlsx"'
-    )
-    return response
+    return payout_xlsx_response(user=user, year=year, month=month, request=request)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from ninja import Header, Router, Schema, Status
 from pydantic import Field
 
@@ -12,6 +12,7 @@ from config.problems import NotFound, PermissionDenied
 from lms.accounts.auth import api_auth
 from lms.accounts.models import Role
 from lms.outreach import selectors, services
+from lms.outreach.exports import payout_xlsx_response
 from lms.outreach.matching import candidates_for
 from lms.outreach.models import (
     MIN_PARTICIPANTS,
@@ -20,7 +21,6 @@ from lms.outreach.models import (
     OutreachSession,
     RequestState,
 )
-from lms.privacy.services import personal_data_access_record
 
 router = Router(tags=["outreach"])
 
@@ -416,19 +416,4 @@ def lecture_report(request: HttpRequest, session_id: int, payload: ReportIn):
 def payouts_export(request: HttpRequest, year: int, month: int):
     user = request.user
     services.ensure_staff(user)
-    content, count = selectors.payout_workbook(user=user, year=year, month=month)
-    personal_data_access_record(
-        actor=user,
-        action="export",
-        subject=f"outreach payouts {year}-{month:02d}",
-        record_count=count,
-        request=request,
-    )
-    response = HttpResponse(
-        content,
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = (
-        f'attachment; filename="payouts-{year}-{month:02d}.xlsx"'
-    )
-    return response
+    return payout_xlsx_response(user=user, year=year, month=month, request=request)

@@ -8,6 +8,8 @@ import pytest
 import requests
 from django.core.files.storage import default_storage
 
+from lms.accounts.models import Role
+from lms.centers.models import Center
 from media_pipeline import uploads
 from media_pipeline.models import VideoAsset
 from tests.conftest import require_service
@@ -20,7 +22,13 @@ MIB = 1024 * 1024
 
 @pytest.fixture
 def staff(db):
-    return UserFactory(username="video-staff", is_staff=True, name="박영상")
+    # Center staff manage lecture videos (a role with a center, not Django's is_staff).
+    return UserFactory(
+        username="video-staff",
+        role=Role.STAFF,
+        center=Center.objects.order_by("pk").first(),
+        name="박영상",
+    )
 
 
 @pytest.fixture

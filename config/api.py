@@ -7,6 +7,7 @@ from config.health import router as health_router
 from config.problems import NotFound, install_problem_handlers, render_problem
 from lms.accounts.api import router as accounts_router
 from lms.learning.api import router as learning_router
+from lms.organizations.api import router as organizations_router
 from lms.outreach.api import router as outreach_router
 from lms.privacy.api import router as privacy_router
 from lms.surveys.api import router as surveys_router
@@ -105,6 +106,7 @@ api.add_router("/surveys", surveys_router)
 api.add_router("/trainers", trainers_router)
 api.add_router("/outreach", outreach_router)
 api.add_router("/privacy", privacy_router)
+api.add_router("/org", organizations_router)
 
 
 def api_not_found(request: HttpRequest) -> HttpResponse:

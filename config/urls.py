@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("lms.learning.urls")),
     path("", include("lms.outreach.urls")),
     path("", include("lms.privacy.urls")),
+    path("", include("lms.organizations.urls")),
 ]
 
 if settings.DEBUG:

@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "lms.surveys",
     "lms.trainers",
     "lms.outreach",
+    "lms.organizations",
     "cms",
     "media_pipeline",
     "wagtail.contrib.forms",

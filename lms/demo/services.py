@@ -117,6 +117,9 @@ def seed_demo() -> SeedResult:
 
     seed_learning_demo()
     seed_outreach_demo()
+    from lms.organizations.demo import seed_organization_demo
+
+    seed_organization_demo()
     return result
 
 

@@ -39,6 +39,8 @@ class TrainerProfile(models.Model):
         on_delete=models.CASCADE,
         related_name="trainer_profile",
         verbose_name=_("사용자"),
+        # the admin form offers trainer accounts only, not every citizen's name
+        limit_choices_to={"role": "trainer"},
     )
     grade = models.CharField(
         _("강사 등급"), max_length=10, choices=Grade.choices, default=Grade.REGULAR

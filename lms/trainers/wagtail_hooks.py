@@ -2,6 +2,7 @@
 conflicts of interest and topics, grouped under one menu."""
 
 from wagtail import hooks
+from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.permission_policies.base import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
@@ -37,8 +38,24 @@ for _model in (
     register_permission_policy(_model, CenterStaffPolicy(_model))
 
 
+class LoggedIndexView(IndexView):
+    """A list of the pool names persons: each listing goes into the access log."""
+
+    def get_context_data(self, **kwargs):
+        from lms.privacy.services import personal_data_list_viewed
+
+        context = super().get_context_data(**kwargs)
+        personal_data_list_viewed(
+            actor=self.request.user,
+            what=f"강사단 목록: {self.model._meta.verbose_name}",
+            count=len(context["object_list"]),
+            request=self.request,
+        )
+        return context
+
+
 class PoolViewSet(ModelViewSet):
-    pass
+    index_view_class = LoggedIndexView
 
 
 class TrainerProfileViewSet(PoolViewSet):
@@ -93,7 +110,7 @@ class ConflictViewSet(PoolViewSet):
     list_display = ["trainer", "organization", "organization_name", "reason"]
 
 
-class TopicViewSet(PoolViewSet):
+class TopicViewSet(ModelViewSet):
     model = Topic
     icon = "tag"
     menu_label = "교육 주제"

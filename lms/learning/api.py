@@ -174,8 +174,10 @@ def enrollment_create(request: HttpRequest, course_id: int):
     }
 
 
-def lesson_progress_out(*, progress, lesson: LessonPage) -> dict:
-    course = lesson.get_parent().specific
+def lesson_progress_out(
+    *, progress, lesson: LessonPage, course: CoursePage | None = None
+) -> dict:
+    course = course or lesson.get_parent().specific
     state = selectors.lesson_state_of(lesson=lesson, course=course, row=progress)
     return {
         "watched_seconds": state.watched_seconds,
@@ -198,7 +200,12 @@ def lesson_progress_out(*, progress, lesson: LessonPage) -> dict:
 )
 def heartbeat_create(request: HttpRequest, lesson_id: int, payload: HeartbeatIn):
     lesson = (
-        LessonPage.objects.live().select_related("video").filter(pk=lesson_id).first()
+        LessonPage.objects.live()
+        .select_related("video")
+        # Every viewer sends a beat every few seconds: read only what the fold needs.
+        .only("id", "path", "depth", "title", "video_id", "video__duration")
+        .filter(pk=lesson_id)
+        .first()
     )
     if lesson is None:
         raise NotFound(_("차시를 찾을 수 없습니다."))
@@ -211,7 +218,9 @@ def heartbeat_create(request: HttpRequest, lesson_id: int, payload: HeartbeatIn)
         position=payload.position,
         playback_rate=payload.playback_rate,
     )
-    return lesson_progress_out(progress=progress, lesson=lesson)
+    return lesson_progress_out(
+        progress=progress, lesson=lesson, course=progress.enrollment.course
+    )
 
 
 @router.get(

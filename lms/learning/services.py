@@ -39,9 +39,39 @@ def _epoch(moment: dt.datetime) -> float:
     return moment.timestamp()
 
 
-def _lesson_course_id(lesson: LessonPage) -> int:
-    # The course is the lesson's parent in the page tree.
-    return lesson.get_parent().pk
+#: How fresh an enrollment's "last studied" time is kept while a lesson plays.
+ACTIVITY_RESOLUTION = dt.timedelta(minutes=1)
+
+
+def _enrollment_for_lesson(*, user: User, lesson: LessonPage) -> Enrollment | None:
+    """The learner's enrollment in the lesson's course, with the course, in one query.
+
+    The course is the lesson's parent in the page tree, so its path is the lesson's
+    path less one step: no query for the parent page first.
+    """
+    parent_path = lesson.path[: -lesson.steplen]
+    return (
+        Enrollment.objects.select_related("course")
+        # A page row is wide; building all of it took half of this query's time.
+        .only(
+            "id",
+            "user_id",
+            "course_id",
+            "completed_at",
+            "last_lesson_id",
+            "last_activity_at",
+            "course__path",
+            "course__depth",
+            "course__title",
+            "course__lesson_coverage_percent",
+            "course__lesson_time_percent",
+            "course__daily_lesson_cap",
+            "course__pass_mark",
+            "course__survey_required",
+        )
+        .filter(user=user, course__path=parent_path)
+        .first()
+    )
 
 
 def heartbeat_record(
@@ -59,32 +89,56 @@ def heartbeat_record(
 
     The row is locked for the whole fold, so concurrent beats (several tabs, retries)
     serialize and none loses its ranges; a (session, seq) seen before changes nothing.
+    The returned progress carries `enrollment` with its `course` loaded.
+
+    This runs for every viewer every few seconds, so it keeps to one statement per
+    row it reads or writes (benchmarks/heartbeats.py measures it).
     """
     now = now or timezone.now()
-    course_id = _lesson_course_id(lesson)
-    enrollment = Enrollment.objects.filter(user=user, course_id=course_id).first()
+    enrollment = _enrollment_for_lesson(user=user, lesson=lesson)
     if enrollment is None:
         raise PermissionDenied(_("수강 신청을 한 뒤에 학습할 수 있습니다."))
-    progress, _created = LessonProgress.objects.get_or_create(
-        user=user, lesson=lesson, defaults={"enrollment": enrollment}
-    )
     with transaction.atomic():
-        progress = LessonProgress.objects.select_for_update().get(pk=progress.pk)
-        session, _created = PlaybackSession.objects.get_or_create(
-            id=session_id,
-            defaults={"progress": progress, "first_beat_at": now, "last_beat_at": now},
+        progress = (
+            LessonProgress.objects.select_for_update()
+            .filter(user=user, lesson=lesson)
+            .first()
         )
-        if session.progress_id != progress.pk:
-            raise NotFound(_("재생 세션을 찾을 수 없습니다."))
-        try:
+        if progress is None:
+            # The first beat of the lesson: create the row (another beat may win the
+            # race and create it first), then lock it.
             with transaction.atomic():
-                HeartbeatReceipt.objects.create(
-                    session=session, seq=seq, received_at=now
+                created, _created = LessonProgress.objects.get_or_create(
+                    user=user, lesson=lesson, defaults={"enrollment": enrollment}
                 )
-        except IntegrityError:
-            return progress  # a duplicate: already counted
-
+            progress = LessonProgress.objects.select_for_update().get(pk=created.pk)
+        progress.enrollment = enrollment
+        # Every session of this progress, read once: the tally needs their windows.
         sessions = list(progress.sessions.all())
+        session = next((row for row in sessions if row.id == session_id), None)
+        if session is None:
+            try:
+                with transaction.atomic():
+                    session = PlaybackSession.objects.create(
+                        id=session_id,
+                        progress=progress,
+                        first_beat_at=now,
+                        last_beat_at=now,
+                    )
+            except IntegrityError:
+                # The id is a session of another lesson or learner.
+                raise NotFound(_("재생 세션을 찾을 수 없습니다.")) from None
+            sessions.append(session)
+        # Under the row lock the receipts of this session cannot change. A seq above
+        # the highest seen is new for sure; only a lower one (a retry, or a beat
+        # arriving late) needs the receipts looked up.
+        if (
+            seq <= session.last_seq
+            and HeartbeatReceipt.objects.filter(session=session, seq=seq).exists()
+        ):
+            return progress  # a duplicate: already counted
+        HeartbeatReceipt.objects.create(session=session, seq=seq, received_at=now)
+
         tally = LessonTally(
             duration=lesson.duration,
             ranges=[tuple(pair) for pair in progress.ranges],
@@ -137,9 +191,15 @@ def heartbeat_record(
                 progress.completed_at = now
                 newly_complete = True
         progress.save()
-        Enrollment.objects.filter(pk=enrollment.pk).update(
-            last_lesson=lesson, last_activity_at=now
-        )
+        # "Where was I" needs the lesson and roughly when, not a write per beat.
+        if (
+            enrollment.last_lesson_id != lesson.pk
+            or enrollment.last_activity_at is None
+            or now - enrollment.last_activity_at >= ACTIVITY_RESOLUTION
+        ):
+            Enrollment.objects.filter(pk=enrollment.pk).update(
+                last_lesson=lesson, last_activity_at=now
+            )
         if newly_complete:
             enrollment_completion_check(enrollment=enrollment, now=now)
     return progress

@@ -307,3 +307,35 @@ def test_daily_cap_holds_completion_until_the_next_day(db):
     assert [r.completed_at is not None for r in results] == [True, True, False]
     next_day = Player(duration=30, clock=86_400.0, position=29).start().play(1)
     assert deliver(user, lessons[2], next_day.beats).completed_at is not None
+
+
+def test_last_studied_lesson_and_time_follow_the_beats_a_minute_at_a_time(db):
+    """The enrollment's "last studied" is written when the lesson changes or a minute
+    has passed, not on every beat."""
+    from lms.learning.models import Enrollment
+
+    course = course_page(lessons=2, duration=600.0)
+    first, second = course.get_children().specific()
+    user = UserFactory()
+    enrollment_create(user=user, course=course)
+    session = uuid.uuid4()
+    seq = iter(range(100))
+
+    def beat(lesson, at):
+        heartbeat_record(
+            user=user,
+            lesson=lesson,
+            session_id=session if lesson == first else uuid.UUID(int=at),
+            seq=next(seq),
+            ranges=[[at, at + 10]],
+            position=at + 10,
+            playback_rate=1.0,
+            now=T0 + dt.timedelta(seconds=at),
+        )
+        row = Enrollment.objects.get(user=user, course=course)
+        return row.last_lesson_id, (row.last_activity_at - T0).total_seconds()
+
+    assert beat(first, 0) == (first.pk, 0)
+    assert beat(first, 10) == (first.pk, 0)  # same lesson, within the minute
+    assert beat(first, 60) == (first.pk, 60)  # a minute on
+    assert beat(second, 70) == (second.pk, 70)  # another lesson: at once

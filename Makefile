@@ -7,7 +7,7 @@ PORT ?= 8000
 LOCK := requirements/dev.lock
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install lint lock check clean
+.PHONY: run test install lint lock check clean bench
 
 run: install ## Serve the product with demo data, a Celery worker and beat (Ctrl-C stops all)
 	$(PY) manage.py migrate --noinput
@@ -16,6 +16,9 @@ run: install ## Serve the product with demo data, a Celery worker and beat (Ctrl
 
 test: install ## Run the whole pytest suite (embedded default, or the services in the environment)
 	$(VENV)/bin/pytest
+
+bench: install ## Run benchmarks/*.py on PostgreSQL (DATABASE_URL) and write benchmarks/RESULTS.md
+	$(PY) benchmarks/run_all.py $(BENCH_ARGS)
 
 install: $(STAMP) node_modules/.installed
 

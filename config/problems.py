@@ -9,7 +9,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.db import DataError
+from django.db import DataError, InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
@@ -156,6 +156,20 @@ def install_problem_handlers(api: NinjaAPI) -> None:
         # A number beyond what the database stores (an id of 30 digits, say) names
         # nothing that can exist: the client's error, not the server's.
         return render_problem(Problem(_("값이 허용 범위를 벗어났습니다.")))
+
+    @api.exception_handler(OperationalError)
+    @api.exception_handler(InterfaceError)
+    def _database_unavailable(request: HttpRequest, exc: Exception) -> HttpResponse:
+        # The database is restarting or unreachable: nothing was acknowledged, so the
+        # client may send the same request again (heartbeats are idempotent by seq).
+        logger.warning("Database unavailable on %s: %s", request.path, exc)
+        response = render_problem(
+            ServiceUnavailable(
+                _("잠시 후 다시 시도해 주세요. 데이터베이스에 연결할 수 없습니다.")
+            )
+        )
+        response["Retry-After"] = "5"
+        return response
 
     @api.exception_handler(MultiPartParserError)
     def _bad_multipart(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:

@@ -10,7 +10,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.utils import timezone
@@ -19,18 +19,31 @@ from django.views.decorators.http import require_POST
 
 from cms.courses import CoursePage, LessonPage
 from config.problems import Problem
+from lms.centers.models import Center
 from lms.learning.models import Certificate
 from lms.learning.selectors import course_learners
 from lms.learning.services import certificate_revoke
 from lms.privacy.masking import mask_email, mask_name
 from lms.privacy.models import PersonalDataAccess
-from lms.privacy.services import personal_data_access_record
+from lms.privacy.services import export_start, personal_data_access_record
 
 
 def _require_staff(request: HttpRequest) -> None:
     user = request.user
     if not (user.is_superuser or getattr(user, "is_center_staff", False)):
         raise PermissionDenied
+
+
+def _require_online_staff(request: HttpRequest) -> None:
+    """Learners of the online academy are the metropolitan center's: it runs the online
+    courses (as the reports count them). Staff of any other center get 404."""
+    _require_staff(request)
+    if not _sees_online_learners(request.user):
+        raise Http404
+
+
+def _sees_online_learners(user) -> bool:
+    return user.is_superuser or user.center.kind == Center.Kind.METROPOLITAN
 
 
 def course_overview(request: HttpRequest) -> HttpResponse:
@@ -44,7 +57,9 @@ def course_overview(request: HttpRequest) -> HttpResponse:
         ),
     ).order_by("title")
     return TemplateResponse(
-        request, "learning/admin/courses.html", {"courses": courses}
+        request,
+        "learning/admin/courses.html",
+        {"courses": courses, "can_see_learners": _sees_online_learners(request.user)},
     )
 
 
@@ -70,7 +85,7 @@ def _rows(course: CoursePage, enrollments) -> list[dict]:
 
 
 def course_learners_view(request: HttpRequest, course_id: int) -> HttpResponse:
-    _require_staff(request)
+    _require_online_staff(request)
     course = get_object_or_404(CoursePage, pk=course_id)
     page = Paginator(course_learners(course=course), 50).get_page(request.GET.get("p"))
     rows = _rows(course, page.object_list)
@@ -122,18 +137,19 @@ def _export_table(rows: list[dict]) -> list[list[str]]:
 @require_POST
 def course_learners_export(request: HttpRequest, course_id: int) -> HttpResponse:
     """CSV or XLSX of the learners, names and emails masked; a reason is required."""
-    _require_staff(request)
+    _require_online_staff(request)
     course = get_object_or_404(CoursePage, pk=course_id)
     reason = request.POST.get("reason", "").strip()
     file_format = request.POST.get("format", "csv")
-    if not reason:
-        messages.error(request, _("내보내기 사유를 적어 주세요."))
+    try:
+        export_start(user=request.user, kind="", reason=reason, validate_only=True)
+    except Problem as problem:
+        messages.error(request, problem.detail)
         return redirect("learning_admin:learners", course_id=course.pk)
     rows = _rows(course, course_learners(course=course))
-    personal_data_access_record(
-        actor=request.user,
-        action=PersonalDataAccess.Action.EXPORT,
-        subject=f"강의 학습자 목록: {course.title} ({file_format})",
+    export_start(
+        user=request.user,
+        kind=f"강의 학습자 목록: {course.title} ({file_format})",
         record_count=len(rows),
         reason=reason,
         request=request,
@@ -170,7 +186,7 @@ def course_learners_export(request: HttpRequest, course_id: int) -> HttpResponse
 
 @require_POST
 def certificate_revoke_view(request: HttpRequest, certificate_id: int) -> HttpResponse:
-    _require_staff(request)
+    _require_online_staff(request)
     certificate = get_object_or_404(
         Certificate.objects.select_related("enrollment"), pk=certificate_id
     )

@@ -13,10 +13,14 @@ from django.views.decorators.http import require_POST
 from config.problems import Problem
 from lms.outreach import selectors, services
 from lms.outreach.exports import payout_xlsx_response
+from lms.outreach.forms import PayoutExportForm
 from lms.outreach.matching import candidates_for
 from lms.outreach.models import RequestState
 from lms.privacy.masking import mask_name, mask_phone
-from lms.privacy.services import personal_data_access_record
+from lms.privacy.services import (
+    personal_data_access_record,
+    personal_data_list_viewed,
+)
 from lms.trainers.models import MaterialRevision
 from lms.trainers.services import material_revision_review
 
@@ -40,6 +44,9 @@ def queue(request: HttpRequest) -> HttpResponse:
         }
         for r in requests
     ]
+    personal_data_list_viewed(
+        actor=user, what="outreach queue (contacts)", count=len(rows), request=request
+    )
     return render(
         request,
         "outreach/admin/queue.html",
@@ -145,14 +152,28 @@ def materials(request: HttpRequest) -> HttpResponse:
     revisions = MaterialRevision.objects.select_related(
         "material__trainer__user", "document"
     ).order_by("status", "-created_at")[:200]
+    personal_data_list_viewed(
+        actor=user,
+        what="trainer materials (trainer names)",
+        count=len(revisions),
+        request=request,
+    )
     return render(request, "outreach/admin/materials.html", {"revisions": revisions})
 
 
 def payouts(request: HttpRequest) -> HttpResponse:
+    """GET shows the form; POST with year, month and a stated reason downloads."""
     user = _staff(request)
-    try:
-        year = int(request.GET["year"])
-        month = int(request.GET["month"])
-    except (KeyError, ValueError):
-        return render(request, "outreach/admin/payouts.html", {})
-    return payout_xlsx_response(user=user, year=year, month=month, request=request)
+    form = PayoutExportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            return payout_xlsx_response(
+                user=user,
+                year=form.cleaned_data["year"],
+                month=form.cleaned_data["month"],
+                reason=form.cleaned_data["reason"],
+                request=request,
+            )
+        except Problem as problem:
+            form.add_error(None, problem.detail)
+    return render(request, "outreach/admin/payouts.html", {"form": form})

@@ -409,11 +409,16 @@ def lecture_report(request: HttpRequest, session_id: int, payload: ReportIn):
 
 @router.get(
     "/payouts.xlsx",
-    response={200: None, 403: ProblemOut},
+    response={200: None, 400: ProblemOut, 403: ProblemOut, 422: ProblemOut},
     auth=api_auth,
-    summary="Lecture fee payouts of a month as XLSX (trainer names masked; access logged)",
+    summary=(
+        "Lecture fee payouts of a month as XLSX (trainer names masked); `reason` "
+        "(5+ characters, 내보내기 사유) is required and goes into the access log"
+    ),
 )
-def payouts_export(request: HttpRequest, year: int, month: int):
+def payouts_export(request: HttpRequest, year: int, month: int, reason: str = ""):
     user = request.user
     services.ensure_staff(user)
-    return payout_xlsx_response(user=user, year=year, month=month, request=request)
+    return payout_xlsx_response(
+        user=user, year=year, month=month, reason=reason, request=request
+    )

@@ -1,4 +1,5 @@
-"""The monthly lecture-fee payout workbook as a download, with its access logged."""
+"""The monthly lecture-fee payout workbook as a download: a stated reason, then the
+file, with the export in the personal data access log."""
 
 from __future__ import annotations
 
@@ -6,19 +7,22 @@ from django.http import HttpRequest, HttpResponse
 
 from lms.accounts.models import User
 from lms.outreach import selectors
-from lms.privacy.services import personal_data_access_record
+from lms.privacy.services import export_start
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def payout_xlsx_response(
-    *, user: User, year: int, month: int, request: HttpRequest
+    *, user: User, year: int, month: int, reason: str, request: HttpRequest
 ) -> HttpResponse:
+    """The workbook as an attachment. Raises ExportReasonRequired (422) without a
+    reason of at least EXPORT_REASON_MIN_LENGTH characters; nothing is built then."""
+    export_start(user=user, kind="outreach payouts", reason=reason, validate_only=True)
     content, count = selectors.payout_workbook(user=user, year=year, month=month)
-    personal_data_access_record(
-        actor=user,
-        action="export",
-        subject=f"outreach payouts {year}-{month:02d}",
+    export_start(
+        user=user,
+        kind=f"outreach payouts {year}-{month:02d}",
+        reason=reason,
         record_count=count,
         request=request,
     )

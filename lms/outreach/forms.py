@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from lms.accounts.models import Organization
 from lms.centers.models import District
 from lms.outreach.models import MIN_PARTICIPANTS, Accessibility, Audience
+from lms.privacy.forms import ExportReasonForm
 from lms.trainers.models import Topic
 from lms.trainers.selectors import SEOUL
 
@@ -177,3 +178,11 @@ class SurveyForm(forms.Form):
     comment = forms.CharField(
         label=_("의견(선택)"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
+
+
+class PayoutExportForm(ExportReasonForm):
+    """The month of the lecture-fee payout download and why it is downloaded."""
+
+    year = forms.IntegerField(label=_("연도"), min_value=2000, max_value=2100)
+    month = forms.IntegerField(label=_("월"), min_value=1, max_value=12)
+    field_order = ["year", "month", "reason"]

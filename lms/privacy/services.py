@@ -48,6 +48,22 @@ def personal_data_access_record(
     )
 
 
+def personal_data_list_viewed(
+    *, actor: User, what: str, count: int, request: HttpRequest
+) -> PersonalDataAccess:
+    """One log row for a list screen that shows persons (masked or not): what list, with
+    which filter (the query string), and how many persons were on the screen."""
+    query = request.GET.urlencode()
+    subject = f"{what} [{query}]" if query else what
+    return personal_data_access_record(
+        actor=actor,
+        action=PersonalDataAccess.Action.VIEW,
+        subject=subject,
+        record_count=count,
+        request=request,
+    )
+
+
 def consent_current(*, purpose_kind: str) -> ConsentVersion:
     """The version in force: the highest version already effective."""
     version = (
@@ -87,12 +103,14 @@ def export_start(
     reason: str,
     record_count: int = 0,
     request: HttpRequest | None = None,
-) -> PersonalDataAccess:
+    validate_only: bool = False,
+) -> PersonalDataAccess | None:
     """Every bulk export of personal data starts here: a stated reason, then a log row.
 
     `kind` names what is exported (e.g. "outreach attendees 2026 Q1"). Raises
     PermissionDenied for anyone but center staff and superusers, and a Problem (422)
-    when the reason is missing or too short. Call it before building the file.
+    when the reason is missing or too short. Call it before building the file; with
+    `validate_only` it checks and writes nothing (when the count is known only later).
     """
     if not _may_export(user):
         raise PermissionDenied(_("개인정보를 내보낼 권한이 없습니다."))
@@ -102,6 +120,8 @@ def export_start(
             _("내보내기 사유를 %(n)d자 이상 적어 주세요.")
             % {"n": EXPORT_REASON_MIN_LENGTH}
         )
+    if validate_only:
+        return None
     return personal_data_access_record(
         actor=user,
         action=PersonalDataAccess.Action.EXPORT,

@@ -213,7 +213,8 @@ PAGE_ROWS: list[Row] = [
     Row(
         "admin/users/edit/<int:pk>/",
         "/admin/users/edit/{learner_id}/",
-        superuser_only(200),
+        superuser_only(200, staff=404),
+        note="an account outside the staff member's center answers 404 (lms/accounts/viewsets.py)",
     ),
     Row("admin/groups/", "/admin/groups/", superuser_only(200), prefix=True),
     Row(
@@ -351,19 +352,20 @@ PAGE_ROWS += [
     Row(
         "admin/learning/courses/<int:course_id>/learners/",
         "/admin/learning/courses/{course_id}/learners/",
-        admin_area(200),
+        {**admin_area(200), STAFF_OTHER: 404},
+        note="online learners are the metropolitan center's: 404 to a regional center",
     ),
     Row(
         "admin/learning/courses/<int:course_id>/learners/export/",
         "/admin/learning/courses/{course_id}/learners/export/",
-        admin_area(302),
+        {**admin_area(302), STAFF_OTHER: 404},
         method="POST",
         note="without a reason the export is refused (back to the list)",
     ),
     Row(
         "admin/learning/certificates/<int:certificate_id>/revoke/",
         "/admin/learning/certificates/{certificate_id}/revoke/",
-        admin_area(302),
+        {**admin_area(302), STAFF_OTHER: 404},
         method="POST",
         note="without a reason nothing is revoked (back to the list)",
     ),
@@ -633,7 +635,109 @@ API_ROWS += [
     ),
     Row(
         "GET /api/v1/outreach/payouts.xlsx",
-        "/api/v1/outreach/payouts.xlsx?year=2026&month=1",
+        "/api/v1/outreach/payouts.xlsx?year=2026&month=1&reason=matrix-check",
         {**everyone(403), ANON: 401, STAFF: 200, STAFF_OTHER: 200, SUPER: 200},
+    ),
+]
+
+# --- Organization portal (lms.organizations) ------------------------------------------
+# The `org` contact's own assignment (seed_demo) answers 200 to it alone; another
+# organization's assignment answers 404 even to a contact. Pages: 404 to other roles.
+ORG_PAGE = {**signed_in(404), ORG: 200}
+ORG_API = {**everyone(403), ANON: 401, ORG: 200}
+PAGE_ROWS += [
+    Row("org/", "/org/", ORG_PAGE),
+    Row("org/invitations/csv/", "/org/invitations/csv/", ORG_PAGE),
+    Row(
+        "org/assignments/",
+        "/org/assignments/",
+        signed_in(405),
+        note="POST only (the form on /org/)",
+    ),
+    Row(
+        "org/assignments/<int:pk>/",
+        "/org/assignments/{org_assignment_id}/",
+        ORG_PAGE,
+    ),
+    Row(
+        "org/assignments/<int:pk>/",
+        "/org/assignments/{foreign_assignment_id}/",
+        signed_in(404),
+        note="another organization's assignment: 404 to the org contact too",
+    ),
+    Row(
+        "org/assignments/<int:pk>/remind/",
+        "/org/assignments/{org_assignment_id}/remind/",
+        {**signed_in(404), ORG: 302},
+        method="POST",
+    ),
+    Row(
+        "org/assignments/<int:pk>/remind/",
+        "/org/assignments/{foreign_assignment_id}/remind/",
+        signed_in(404),
+        method="POST",
+    ),
+    Row(
+        "org/assignments/<int:pk>/evidence/",
+        "/org/assignments/{org_assignment_id}/evidence/",
+        ORG_PAGE,
+        method="POST",
+        data={"reason": "노동청 점검 제출용"},
+    ),
+    Row(
+        "org/assignments/<int:pk>/evidence/",
+        "/org/assignments/{foreign_assignment_id}/evidence/",
+        signed_in(404),
+        method="POST",
+        data={"reason": "노동청 점검 제출용"},
+    ),
+    Row(
+        "org/join/<str:token>/",
+        "/org/join/{invitation_token}/",
+        everyone(200),
+        note="the invitation link: the token is the key; joining needs a POST",
+    ),
+]
+
+API_ROWS += [
+    Row("GET /api/v1/org/employees", "/api/v1/org/employees", ORG_API),
+    Row("GET /api/v1/org/assignments", "/api/v1/org/assignments", ORG_API),
+    Row(
+        "POST /api/v1/org/assignments",
+        "/api/v1/org/assignments",
+        {**ORG_API, ORG: 404},
+        method="POST",
+        data={"course_id": 999999, "deadline": "2099-12-31"},
+        note="no such course: 404 to the contact (creating: tests/lms/organizations)",
+    ),
+    Row(
+        "GET /api/v1/org/assignments/{assignment_id}/progress",
+        "/api/v1/org/assignments/{org_assignment_id}/progress",
+        ORG_API,
+    ),
+    Row(
+        "GET /api/v1/org/assignments/{assignment_id}/progress",
+        "/api/v1/org/assignments/{foreign_assignment_id}/progress",
+        {**ORG_API, ORG: 404},
+    ),
+    Row(
+        "POST /api/v1/org/assignments/{assignment_id}/reminders",
+        "/api/v1/org/assignments/{org_assignment_id}/reminders",
+        ORG_API,
+        method="POST",
+    ),
+    Row(
+        "POST /api/v1/org/assignments/{assignment_id}/evidence",
+        "/api/v1/org/assignments/{org_assignment_id}/evidence",
+        ORG_API,
+        method="POST",
+        data={"reason": "노동청 점검 제출용"},
+    ),
+    Row(
+        "POST /api/v1/org/assignments/{assignment_id}/evidence",
+        "/api/v1/org/assignments/{foreign_assignment_id}/evidence",
+        {**ORG_API, ORG: 404},
+        method="POST",
+        data={"reason": "노동청 점검 제출용"},
     ),
 ]

@@ -20,11 +20,12 @@ from wagtail.models import Page
 
 from cms.courses import CoursePage, LessonPage
 from config.api import api
-from lms.accounts.models import User
+from lms.accounts.models import Organization, User
 from lms.centers.models import Center
 from lms.demo.services import seed_demo
 from lms.learning.demo import DEMO_COURSE_SLUG
 from lms.learning.models import Certificate, Enrollment
+from lms.organizations.models import Invitation, TrainingAssignment
 from lms.outreach.models import Offer, OfferState, OutreachRequest
 from lms.trainers.models import Topic, TrainerProfile
 from tests.security.access_matrix import (
@@ -167,7 +168,22 @@ def matrix_objects(db) -> dict:
         expires_at=offer.expires_at,
         offered_by=offer.offered_by,
     )
+    # The org contact's statutory assignment (seed_demo) and another organization's.
+    org_assignment = TrainingAssignment.objects.get(organization=org_user.organization)
+    foreign_assignment = TrainingAssignment.objects.create(
+        organization=Organization.objects.create(
+            name="다른 사업장", kind=Organization.Kind.WORKPLACE
+        ),
+        course=org_assignment.course,
+        year=org_assignment.year,
+        deadline=org_assignment.deadline,
+    )
     return {
+        "org_assignment_id": org_assignment.id,
+        "foreign_assignment_id": foreign_assignment.id,
+        "invitation_token": Invitation.objects.get(
+            organization=org_user.organization, email=""
+        ).token,
         "course_id": course.id,
         "lesson_id": lesson.id,
         "asset_id": lesson.video_id,

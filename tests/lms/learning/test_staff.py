@@ -70,6 +70,8 @@ def test_export_requires_a_reason_and_is_masked_and_logged(
 
     refused = admin_client.post(url, {"format": "csv", "reason": " "})
     assert refused.status_code == 302
+    too_short = admin_client.post(url, {"format": "csv", "reason": "보고"})
+    assert too_short.status_code == 302  # the same rule as every export: 5+ characters
     assert not PersonalDataAccess.objects.filter(action="export").exists()
 
     response = admin_client.post(url, {"format": "csv", "reason": "분기 실적 보고"})

@@ -191,9 +191,14 @@ def test_payout_export_masks_names_and_logs_access(client):
     local = start.astimezone(dt.timezone(dt.timedelta(hours=9)))
 
     client.force_login(staff)
-    response = client.get(
-        f"/api/v1/outreach/payouts.xlsx?year={local.year}&month={local.month}"
-    )
+    month = f"/api/v1/outreach/payouts.xlsx?year={local.year}&month={local.month}"
+    for missing in ("", "&reason=", "&reason=%20%20ab%20"):
+        refused = client.get(month + missing)
+        assert refused.status_code == 422, missing
+        assert refused["Content-Type"] == "application/problem+json"
+        assert refused.json()["type"].endswith("export-reason-required")
+    assert not PersonalDataAccess.objects.exists()
+    response = client.get(month + "&reason=월말 강사료 정산")
     assert response.status_code == 200
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
@@ -203,6 +208,7 @@ def test_payout_export_masks_names_and_logs_access(client):
     assert rows[1][7] == session.fee_amount
     log = PersonalDataAccess.objects.get()
     assert log.actor == staff and log.action == "export" and log.record_count == 1
+    assert log.reason == "월말 강사료 정산"
 
     org_user = UserFactory(
         username="orgc", role=Role.ORG_CONTACT, organization=OrganizationFactory()

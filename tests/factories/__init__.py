@@ -9,13 +9,25 @@ from lms.centers.models import District
 DEFAULT_PASSWORD = "correct-horse-7"
 
 
+def seoul_district(name: str = "성북구") -> District:
+    """A district of the reference data, re-created first if a `transaction=True` test
+    flushed the tables the data migration filled."""
+    district = District.objects.filter(name=name).first()
+    if district is None:
+        from tests.factories.outreach import seoul_reference_data
+
+        seoul_reference_data()
+        district = District.objects.get(name=name)
+    return district
+
+
 class OrganizationFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Organization
 
     name = factory.Sequence(lambda n: f"테스트 사업장 {n}")
     kind = Organization.Kind.WORKPLACE
-    district = factory.LazyFunction(lambda: District.objects.get(name="성북구"))
+    district = factory.LazyFunction(seoul_district)
 
 
 class UserFactory(factory.django.DjangoModelFactory):

@@ -27,3 +27,6 @@ if settings.DEBUG:
 
 # Wagtail serves every other path from the page tree; it comes last.
 urlpatterns.append(path("", include(wagtail_urls)))
+
+# A page whose request meets an unreachable database answers 503 "try again" (not 500).
+handler500 = "config.errors.server_error_page"

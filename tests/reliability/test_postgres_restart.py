@@ -316,6 +316,8 @@ def test_postgres_restart_under_heartbeat_load_loses_no_acknowledged_beat(
             timeout=30,
             what="beats refused while the database is down",
         )
+        # A page asked for meanwhile says "try again shortly" in Korean: 503, not 500.
+        page_status, page_body = _get(f"{server.base}/courses/")
         cluster.start()
         up_at = time.monotonic()
         assert cluster.postmaster_pid() != before, "the server really restarted"
@@ -339,6 +341,9 @@ def test_postgres_restart_under_heartbeat_load_loses_no_acknowledged_beat(
         assert body["status"] == 503 and body["type"].endswith(":unavailable")
         assert took < 10, f"a refused beat took {took:.1f}s"
     assert acknowledged_since(down_at) >= 20
+    assert page_status == 503, page_status
+    assert "잠시 후 다시 시도해 주세요" in page_body.decode()
+    assert _get(f"{server.base}/courses/")[0] == 200, "pages serve again after it"
 
     stored = json.loads(server.run(STORED))
     tolerance = 5.0  # LEARNING_HEARTBEAT_TOLERANCE_SECONDS or more

@@ -1,10 +1,12 @@
 """Real-time factor of the whole video pipeline on a long 1080p lecture-like clip.
 
     .venv/bin/python benchmarks/transcode_rtf.py [--minutes 10] [--preset veryfast]
+                                                 [--clip camera|static]
 
-The clip is the one benchmarks/transcode.py makes (a still slide with a small moving
-picture and a voice-like tone, 1920x1080, 30 fps), one minute of it generated and then
-joined `--minutes` times without re-encoding. The figure is the real-time factor of
+The clip is one of those benchmarks/transcode.py makes (1920x1080, 30 fps, a slide with a
+small moving picture and a voice-like tone; "camera", the default, adds sensor noise at
+16 Mbit/s as a camera records, "static" is a clean screen recording), one minute of it
+generated and then joined `--minutes` times without re-encoding. The figure is the real-time factor of
 the pipeline (clip duration / wall time of probe, ladder, poster, measuring and
 publishing; target >= 1.0x at the default preset). Baseline in the same run: the
 real-time factor of ffmpeg only decoding the clip (`-f null`), the floor of any
@@ -25,12 +27,12 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 import _common  # noqa: E402
-from transcode import make_clip  # noqa: E402
+from transcode import CLIPS, make_clip  # noqa: E402
 
 
-def long_clip(folder: Path, minutes: int) -> Path:
+def long_clip(folder: Path, minutes: int, kind: str) -> Path:
     one = folder / "one-minute.mp4"
-    make_clip(one, 60)
+    make_clip(one, 60, kind)
     if minutes == 1:
         return one
     listing = folder / "list.txt"
@@ -66,6 +68,7 @@ def main() -> None:
         "--preset", default="", help="x264 preset (default: VIDEO_X264_PRESET)"
     )
     parser.add_argument("--quick", action="store_true", help="a 1-minute clip")
+    parser.add_argument("--clip", choices=sorted(CLIPS), default="camera")
     args = parser.parse_args()
     if args.quick:
         args.minutes = 1
@@ -92,7 +95,7 @@ def main() -> None:
     try:
         call_command("migrate", verbosity=0)
         started = time.perf_counter()
-        clip = long_clip(tmp, args.minutes)
+        clip = long_clip(tmp, args.minutes, args.clip)
         make_s = time.perf_counter() - started
         probe = ffmpeg.parse_probe(ffmpeg.ffprobe_json(clip), clip.stat().st_size)
         duration = probe.duration
@@ -115,7 +118,7 @@ def main() -> None:
     decode_rtf = duration / decode_s
     rungs = [r.name for r in ffmpeg.ladder_for(probe.width, probe.height)]
     _common.report(
-        f"transcode real-time factor ({args.minutes} min 1080p)",
+        f"transcode real-time factor ({args.minutes} min 1080p, {args.clip} clip)",
         value=rtf,
         unit="x real time",
         baseline=decode_rtf,

@@ -56,6 +56,21 @@ def _clear_access_log(db):
         migration.install_triggers(None, editor)
 
 
+@pytest.fixture
+def reference_data(db):
+    """What data migrations put in: the districts and the signup consent. Another
+    transactional test's flush may have emptied those tables before this one."""
+    from django.apps import apps
+
+    from tests.factories.outreach import seoul_reference_data
+
+    seoul_reference_data()
+    consent = importlib.import_module(
+        "lms.privacy.migrations.0003_access_log_append_only_and_signup_consent_v1"
+    )
+    consent.create_signup_consent_v1(apps, None)
+
+
 def _log_in(page, username: str) -> None:
     page.goto("/accounts/login/")
     page.fill("input[name=login]", username)
@@ -97,7 +112,13 @@ def _pass_test_in_browser(page, course) -> None:
 
 
 def test_org_contact_invites_two_employees_who_complete_and_the_pack_lists_both(
-    browser, page, live_server, eager_celery, _clear_access_log, tmp_path
+    browser,
+    page,
+    live_server,
+    eager_celery,
+    _clear_access_log,
+    reference_data,
+    tmp_path,
 ):
     organization = OrganizationFactory(name="성북 마을협동조합")
     UserFactory(username="org", role=Role.ORG_CONTACT, organization=organization)

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "lms.trainers",
     "lms.outreach",
     "lms.organizations",
+    "lms.reports",
     "cms",
     "media_pipeline",
     "wagtail.contrib.forms",

@@ -10,6 +10,7 @@ from lms.learning.api import router as learning_router
 from lms.organizations.api import router as organizations_router
 from lms.outreach.api import router as outreach_router
 from lms.privacy.api import router as privacy_router
+from lms.reports.api import router as reports_router
 from lms.surveys.api import router as surveys_router
 from lms.trainers.api import router as trainers_router
 from media_pipeline.api import router as media_router
@@ -107,6 +108,7 @@ api.add_router("/trainers", trainers_router)
 api.add_router("/outreach", outreach_router)
 api.add_router("/privacy", privacy_router)
 api.add_router("/org", organizations_router)
+api.add_router("/reports", reports_router)
 
 
 def api_not_found(request: HttpRequest) -> HttpResponse:

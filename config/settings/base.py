@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "lms.trainers",
     "lms.outreach",
     "lms.organizations",
+    "lms.reports",
     "cms",
     "media_pipeline",
     "wagtail.contrib.forms",
@@ -194,6 +195,7 @@ STATICFILES_DIRS = [
     BASE_DIR / "static",
     # Front-end packages installed from the npm registry at set-up (package-lock.json).
     ("vendor/hls", BASE_DIR / "node_modules" / "hls.js" / "dist"),
+    ("vendor/chartjs", BASE_DIR / "node_modules" / "chart.js" / "dist"),
 ]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))

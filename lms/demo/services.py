@@ -120,6 +120,9 @@ def seed_demo() -> SeedResult:
     from lms.organizations.demo import seed_organization_demo
 
     seed_organization_demo()
+    from lms.reports.demo import seed_reports_demo
+
+    seed_reports_demo()
     return result
 
 

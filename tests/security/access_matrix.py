@@ -741,3 +741,44 @@ API_ROWS += [
         data={"reason": "노동청 점검 제출용"},
     ),
 ]
+
+# --- Education reports (lms.reports) -------------------------------------------------
+# Staff only. `staff` (metropolitan) sees every center; `staff_other` (동북권) sees its
+# own center when it names none, and 404 for another center (the org's requests' one).
+REPORT_API = {**everyone(403), ANON: 401, STAFF: 200, STAFF_OTHER: 200, SUPER: 200}
+API_ROWS += [
+    Row(
+        "GET /api/v1/reports/education",
+        "/api/v1/reports/education?year=2026",
+        REPORT_API,
+    ),
+    Row(
+        "GET /api/v1/reports/education",
+        "/api/v1/reports/education?year=2026&center={request_center_id}",
+        {**REPORT_API, STAFF_OTHER: 404},
+        note="another center's figures answer 404 to a regional center's staff",
+    ),
+    Row(
+        "GET /api/v1/reports/education.xlsx",
+        "/api/v1/reports/education.xlsx?year=2026",
+        REPORT_API,
+    ),
+    Row(
+        "GET /api/v1/reports/education.xlsx",
+        "/api/v1/reports/education.xlsx?year=2026&center={request_center_id}",
+        {**REPORT_API, STAFF_OTHER: 404},
+    ),
+]
+PAGE_ROWS += [
+    Row(
+        "admin/reports/education/",
+        "/admin/reports/education/?year=2026",
+        admin_area(200),
+    ),
+    Row(
+        "admin/reports/education/",
+        "/admin/reports/education/?year=2026&center={request_center_id}",
+        {**admin_area(200), STAFF_OTHER: 404},
+        note="another center's dashboard answers 404 to a regional center's staff",
+    ),
+]

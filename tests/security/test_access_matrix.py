@@ -190,6 +190,7 @@ def matrix_objects(db) -> dict:
         "certificate_id": certificate.id,
         "certificate_number": certificate.number,
         "request_id": org_requests.first().id,
+        "request_center_id": other_center.id,
         "request_token": org_requests.first().public_token,
         "foreign_request_id": foreign_request.id,
         "approved_request_id": offer.request_id,

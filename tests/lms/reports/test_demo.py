@@ -1,0 +1,59 @@
+"""seed_demo gives the dashboard a year of figures, once, quickly."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from django.utils import timezone
+
+from lms.demo.services import seed_demo
+from lms.learning.models import Certificate, Enrollment
+from lms.outreach.models import OutreachSession
+from lms.reports.demo import seed_reports_demo
+from lms.reports.selectors import Period, education_report
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_demo_year_fills_the_report_once_and_fast():
+    seed_demo()
+    counts = (
+        OutreachSession.objects.count(),
+        Enrollment.objects.count(),
+        Certificate.objects.count(),
+    )
+    started = time.perf_counter()
+    assert seed_reports_demo() is False  # already made by seed_demo
+    seed_demo()
+    assert (
+        OutreachSession.objects.count(),
+        Enrollment.objects.count(),
+        Certificate.objects.count(),
+    ) == counts
+    assert time.perf_counter() - started < 30
+
+    today = timezone.localdate()
+    figures = [
+        education_report(period=Period(year=year), center=None)
+        for year in (today.year - 1, today.year)
+    ]
+    assert sum(f["outreach"]["sessions_delivered"] for f in figures) == 40
+    assert sum(f["outreach"]["requests_received"] for f in figures) >= 48
+    assert all(
+        f["outreach"]["satisfaction"]
+        for f in figures
+        if f["outreach"]["sessions_delivered"]
+    )
+    assert sum(f["online"]["enrollments"] for f in figures) >= 80
+    assert sum(f["online"]["certificates_issued"] for f in figures) > 0
+    # Every region has sessions over the two reports.
+    regions = {
+        row["label"]
+        for f in figures
+        for b in f["breakdowns"]["outreach"]
+        if b["dimension"] == "region"
+        for row in b["rows"]
+        if row["sessions_delivered"]
+    }
+    assert regions == {"도심권", "동북권", "동남권", "서남권"}

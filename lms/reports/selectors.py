@@ -521,18 +521,45 @@ def _outreach_breakdown(
     return _sorted_rows(rows, dimension)
 
 
-def _course_answer_group(dimension: Dimension):
-    """The dimension's value for a course survey answer: from the course for course
-    fields (the subject id is text), from the respondent for organization fields."""
-    if dimension.path.startswith("course__"):
-        field = dimension.path.removeprefix("course__")
-        course = CoursePage.objects.annotate(key=Cast("pk", CharField())).filter(
-            key=OuterRef("subject_id")
+def _course_answers_grouped(
+    dimension: Dimension, answers: QuerySet[SurveyResponse]
+) -> list[dict]:
+    """The period's course answers summed per value of the dimension.
+
+    For a course field the answers are summed per course in the database (the subject
+    id is text, so a join per answer would cost a subquery each) and the few course
+    rows are folded by the field here; for an organization field the respondent's
+    organization is joined in the grouping itself.
+    """
+    if not dimension.path.startswith("course__"):
+        path = dimension.path.replace("user__", "respondent__", 1)
+        order = dimension.order_path.replace("user__", "respondent__", 1)
+        fields = {"group": F(path)}
+        if order:
+            fields["group_order"] = F(order)
+        return list(
+            answers.values(**fields)
+            .annotate(score_sum=Sum("score"), score_n=Count("pk"))
+            .order_by()
         )
-        return Subquery(course.values(field)[:1]), ""
-    path = dimension.path.replace("user__", "respondent__", 1)
-    order = dimension.order_path.replace("user__", "respondent__", 1)
-    return F(path), order
+    per_course = list(
+        answers.values("subject_id")
+        .annotate(score_sum=Sum("score"), score_n=Count("pk"))
+        .order_by()
+    )
+    ids = [int(row["subject_id"]) for row in per_course if row["subject_id"].isdigit()]
+    field = dimension.path.removeprefix("course__")
+    value_of = dict(CoursePage.objects.filter(pk__in=ids).values_list("pk", field))
+    grouped: dict = {}
+    for row in per_course:
+        key = int(row["subject_id"]) if row["subject_id"].isdigit() else None
+        value = value_of.get(key)
+        total = grouped.setdefault(
+            value, {"group": value, "score_sum": 0, "score_n": 0}
+        )
+        total["score_sum"] += row["score_sum"] or 0
+        total["score_n"] += row["score_n"]
+    return list(grouped.values())
 
 
 def _online_breakdown(
@@ -572,18 +599,8 @@ def _online_breakdown(
     ):
         row = row_for(item["group"], item.get("group_order"))
         row.update(_online_figures(item, 0, 0))
-    group, order = _course_answer_group(dimension)
-    fields = {"group": group}
-    if order:
-        fields["group_order"] = F(order)
-    answers = (
-        _course_answers(center)
-        .filter(_within("created_at", start, end))
-        .values(**fields)
-        .annotate(score_sum=Sum("score"), score_n=Count("pk"))
-        .order_by()
-    )
-    for item in answers:
+    answers = _course_answers(center).filter(_within("created_at", start, end))
+    for item in _course_answers_grouped(dimension, answers):
         row = row_for(item["group"], item.get("group_order"))
         row["satisfaction"] = _average(item["score_sum"], item["score_n"])
         row["survey_responses"] = item["score_n"]

@@ -29,7 +29,8 @@ REGIONS = [
     ("서남권", "관악구"),
 ]
 # The report's queries: requests and sessions by quarter (2), online by quarter (2),
-# 5 outreach breakdowns × 2, 4 online breakdowns × 2, trainer load (1).
+# 5 outreach breakdowns × 2, 4 online breakdowns × 2, the course rows behind the two
+# course breakdowns' answers (2), trainer load (1).
 QUERY_BUDGET = 25
 
 

@@ -305,7 +305,9 @@ def _enrollment_aggregates(start: dt.datetime, end: dt.datetime, prefix: str = "
     )
     return {
         f"{prefix}enrollments": Count("pk", filter=enrolled),
-        f"{prefix}learners": Count("user", distinct=True, filter=enrolled),
+        # Everyone who used the service in the period: enrolled in it or completed in
+        # it, so the completers are always among the learners the report counts.
+        f"{prefix}learners": Count("user", distinct=True, filter=enrolled | completed),
         f"{prefix}cohort_completed": Count(
             "pk", filter=enrolled & Q(completed_at__isnull=False)
         ),

@@ -19,7 +19,7 @@ def test_the_dashboard_shows_headlines_tables_charts_and_the_download(
     assert response.status_code == 200
     html = response.content.decode()
     assert "찾아가는 교육 3개 기관, 4회, 총 1,104명 수강, 만족도 4.17점" in html
-    assert "온라인 교육 총 3명 이용(수료자 4명)" in html
+    assert "온라인 교육 총 4명 이용(수료자 4명)" in html
     for column in ("1~3월", "4~6월", "7~9월", "10~12월", "계"):
         assert f'<th scope="col">{column}</th>' in html
     assert "찾아가는 교육 권역별" in html and "온라인 교육 분야별" in html

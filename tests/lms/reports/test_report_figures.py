@@ -26,8 +26,9 @@ QUARTERLY_2026 = [
     ("trainers", "출강 강사", "명", 1, 2, 0, 1, 2),
     # 2 | 1.5 + 2 | – | 3 → 8.5 hours.
     ("training_hours", "강의 시간", "시간", 2.0, 3.5, 0.0, 3.0, 8.5),
-    # Enrolled: Q1 E1 E2 (L1) | Q2 E3 (L2) | Q3 E4 (L3); E5 and E6 were enrolled in 2025.
-    ("learners", "온라인 이용자", "명", 1, 1, 1, 0, 3),
+    # Enrolled or completed: Q1 E1 E2 (L1), E5 done (L4) | Q2 E3 (L2), E1 done (L1)
+    # | Q3 E4 (L3) | Q4 E4 done (L3) → L1 L2 L3 L4 in the year; E6 (L2) is all 2025.
+    ("learners", "온라인 이용자", "명", 2, 2, 1, 1, 4),
     ("enrollments", "온라인 수강 신청", "건", 2, 1, 1, 0, 4),
     # Completed: Q1 E5 (L4) | Q2 E1 (04-01 00:10 KST), E3 | Q4 E4.
     ("completers", "온라인 수료자", "명", 1, 2, 0, 1, 4),
@@ -52,7 +53,7 @@ OUTREACH_2026 = {
     "hours_per_trainer": 4.25,  # 8.5 h / 2 trainers
 }
 ONLINE_2026 = {
-    "learners": 3,
+    "learners": 4,
     "enrollments": 4,
     "completers": 4,
     "completions": 4,
@@ -125,22 +126,22 @@ OUTREACH_BREAKDOWNS_2026 = {
 ONLINE_BREAKDOWNS_2026 = {
     # C1: E1 enrolled (done), E5 completed; answers 5, 4. C2: E2 E3 E4; answers 4, 3.
     "category": [
-        _online_row("labor-law", "노동법", 1, 1, 2, 100.0, 4.5, 2, 2),
+        _online_row("labor-law", "노동법", 2, 1, 2, 100.0, 4.5, 2, 2),
         _online_row("statutory", "법정의무교육", 3, 3, 2, 66.7, 3.5, 2, 1),
     ],
     "audience": [
         _online_row("workplace", "사업장 임직원", 3, 3, 2, 66.7, 3.5, 2, 1),
-        _online_row("citizen", "시민·노동자", 1, 1, 2, 100.0, 4.5, 2, 2),
+        _online_row("citizen", "시민·노동자", 2, 1, 2, 100.0, 4.5, 2, 2),
     ],
     # The learner's organization: L3 마포구 (도심권), L2 성북구 (동북권), L1 L4 none.
     "region": [
         _online_row("도심권", "도심권", 1, 1, 1, 100.0, 3.0, 1, 0),
         _online_row("동북권", "동북권", 1, 1, 1, 100.0, 4.0, 1, 1),
-        _online_row("", "소속 기관 없음", 1, 2, 2, 50.0, 4.5, 2, 2),
+        _online_row("", "소속 기관 없음", 2, 2, 2, 50.0, 4.5, 2, 2),
     ],
     "organization_kind": [
         _online_row("workplace", "사업장", 2, 2, 2, 100.0, 3.5, 2, 1),
-        _online_row("", "소속 기관 없음", 1, 2, 2, 50.0, 4.5, 2, 2),
+        _online_row("", "소속 기관 없음", 2, 2, 2, 50.0, 4.5, 2, 2),
     ],
 }
 # T1 김철수: S1 2 h + S3 2 h + S4 3 h; T2 이영희: S2 1.5 h. Names masked.
@@ -163,7 +164,7 @@ def test_the_year_report_has_every_hand_worked_figure(
     assert report["period"] == "2026년" and report["center"] is None
     assert report["headlines"] == [
         "찾아가는 교육 3개 기관, 4회, 총 1,104명 수강, 만족도 4.17점",
-        "온라인 교육 총 3명 이용(수료자 4명)",
+        "온라인 교육 총 4명 이용(수료자 4명)",
     ]
     assert report["outreach"] == OUTREACH_2026
     assert report["online"] == ONLINE_2026
@@ -197,11 +198,12 @@ def test_the_quarter_boundary_is_seoul_midnight(client, superuser, year_of_recor
     q2 = second.json()
     assert q2["headlines"] == [
         "찾아가는 교육 2개 기관, 2회, 총 1,060명 수강, 만족도 4점",
-        "온라인 교육 총 1명 이용(수료자 2명)",
+        "온라인 교육 총 2명 이용(수료자 2명)",
     ]
-    # E1 completed at 04-01 00:10 KST: a Q2 completion with its certificate.
+    # E1 completed at 04-01 00:10 KST: a Q2 completion with its certificate, so L1
+    # is a Q2 learner beside L2 (E3).
     assert q2["online"] == {
-        "learners": 1,
+        "learners": 2,
         "enrollments": 1,
         "completers": 2,
         "completions": 2,
@@ -296,7 +298,7 @@ def test_the_workbook_has_the_same_numbers(client, superuser, year_of_records):
     assert (
         summary[2][0] == "찾아가는 교육 3개 기관, 4회, 총 1,104명 수강, 만족도 4.17점"
     )
-    assert summary[3][0] == "온라인 교육 총 3명 이용(수료자 4명)"
+    assert summary[3][0] == "온라인 교육 총 4명 이용(수료자 4명)"
     figures = {row[0]: row[1] for row in summary if row and row[0]}
     assert figures["신청(건)"] == 7
     assert figures["실시(회)"] == 4
@@ -306,7 +308,7 @@ def test_the_workbook_has_the_same_numbers(client, superuser, year_of_records):
     assert figures["강의 시간(시간)"] == 8.5
     assert figures["강사 1인당 출강(회)"] == 2
     assert figures["강사 1인당 강의 시간(시간)"] == 4.25
-    assert figures["이용자(명)"] == 3
+    assert figures["이용자(명)"] == 4
     assert figures["수료율(%)"] == 75
     assert figures["수료증 발급(건)"] == 3
 

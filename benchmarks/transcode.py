@@ -106,7 +106,9 @@ def main() -> None:
     parser.add_argument(
         "--repeat",
         type=int,
-        default=1,
+        # One round swung b/c between 0.65 and 0.75 on the same machine (other
+        # tenants' load on a shared host): the best of three is the steadier figure.
+        default=3,
         help="rounds, in alternating order; the best time of each is kept (noisy machines)",
     )
     args = parser.parse_args()
@@ -180,7 +182,10 @@ def main() -> None:
     print(f"(c) one ffmpeg per rung       {c:8.2f} s  {cpu['c']:8.2f} s")
     print(f"a/b = {a / b:.3f}  (target <= 1.10)")
     print(f"b/c = {b / c:.3f}  (target <= 0.75)")
-    notes = f"{args.clip} clip, {args.seconds} s 1080p30, preset {args.preset}"
+    notes = (
+        f"{args.clip} clip, {args.seconds} s 1080p30, preset {args.preset},"
+        f" best of {args.repeat}"
+    )
     for name, value, base, target, met in (
         (
             "transcode: pipeline / bare one-process ffmpeg (a/b)",

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from pydantic import Field
 
-from cms.courses import CoursePage, LessonPage, catalog_courses
+from cms.courses import CoursePage, catalog_courses
 from config.problems import NotFound
 from lms.accounts.api import ProblemOut
 from lms.accounts.auth import api_auth
@@ -174,19 +174,6 @@ def enrollment_create(request: HttpRequest, course_id: int):
     }
 
 
-def lesson_progress_out(
-    *, progress, lesson: LessonPage, course: CoursePage | None = None
-) -> dict:
-    course = course or lesson.get_parent().specific
-    state = selectors.lesson_state_of(lesson=lesson, course=course, row=progress)
-    return {
-        "watched_seconds": state.watched_seconds,
-        "credited_seconds": state.credited_seconds,
-        "progress": state.progress,
-        "completed": state.completed,
-    }
-
-
 @router.post(
     "/lessons/{lesson_id}/heartbeats",
     response={
@@ -199,28 +186,21 @@ def lesson_progress_out(
     summary="One playback heartbeat: played ranges since the last beat, position, rate",
 )
 def heartbeat_create(request: HttpRequest, lesson_id: int, payload: HeartbeatIn):
-    lesson = (
-        LessonPage.objects.live()
-        .select_related("video")
-        # Every viewer sends a beat every few seconds: read only what the fold needs.
-        .only("id", "path", "depth", "title", "video_id", "video__duration")
-        .filter(pk=lesson_id)
-        .first()
-    )
-    if lesson is None:
-        raise NotFound(_("차시를 찾을 수 없습니다."))
-    progress = services.heartbeat_record(
+    outcome = services.heartbeat_record(
         user=request.user,
-        lesson=lesson,
+        lesson_id=lesson_id,
         session_id=payload.session_id,
         seq=payload.seq,
         ranges=[list(pair) for pair in payload.ranges],
         position=payload.position,
         playback_rate=payload.playback_rate,
     )
-    return lesson_progress_out(
-        progress=progress, lesson=lesson, course=progress.enrollment.course
-    )
+    return {
+        "watched_seconds": outcome.watched_seconds,
+        "credited_seconds": outcome.credited_seconds,
+        "progress": outcome.percent,
+        "completed": outcome.completed,
+    }
 
 
 @router.get(

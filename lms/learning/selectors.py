@@ -58,25 +58,43 @@ class CourseState:
         return next((s for s in self.lessons if not s.completed), None)
 
 
+def lesson_figures(
+    *, row: LessonProgress, duration: float, coverage_percent: int, time_percent: int
+) -> dict:
+    """A progress row as the learner sees it: rounded seconds, percent, completed."""
+    fraction, _complete = lesson_fraction(
+        watched=row.watched_seconds,
+        credited=row.credited_seconds,
+        duration=duration,
+        coverage_percent=coverage_percent,
+        time_percent=time_percent,
+    )
+    completed = row.completed_at is not None
+    return {
+        "watched_seconds": round(row.watched_seconds, 1),
+        "credited_seconds": round(row.credited_seconds, 1),
+        "percent": 100.0 if completed else round(min(fraction, 0.999) * 100, 1),
+        "completed": completed,
+    }
+
+
 def lesson_state_of(
     *, lesson: LessonPage, course: CoursePage, row: LessonProgress | None
 ) -> LessonState:
     state = LessonState(lesson=lesson)
     if row is None:
         return state
-    fraction, _complete = lesson_fraction(
-        watched=row.watched_seconds,
-        credited=row.credited_seconds,
+    figures = lesson_figures(
+        row=row,
         duration=lesson.duration,
         coverage_percent=course.lesson_coverage_percent,
         time_percent=course.lesson_time_percent,
     )
-    completed = row.completed_at is not None
-    state.watched_seconds = round(row.watched_seconds, 1)
-    state.credited_seconds = round(row.credited_seconds, 1)
+    state.watched_seconds = figures["watched_seconds"]
+    state.credited_seconds = figures["credited_seconds"]
     state.position = row.position
-    state.completed = completed
-    state.progress = 100.0 if completed else round(min(fraction, 0.999) * 100, 1)
+    state.completed = figures["completed"]
+    state.progress = figures["percent"]
     return state
 
 

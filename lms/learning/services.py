@@ -5,26 +5,26 @@ from __future__ import annotations
 import datetime as dt
 import secrets
 import uuid
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cms.courses import CoursePage, CourseQuestion, LessonPage
+from cms.courses import CoursePage, CourseQuestion
 from config.celery import enqueue_on_commit
 from config.problems import Conflict, NotFound, PermissionDenied, Problem
 from lms.accounts.models import User
+from lms.learning import beat_store
 from lms.learning.models import (
     Certificate,
     CourseTestAttempt,
     Enrollment,
-    HeartbeatReceipt,
     LessonProgress,
-    PlaybackSession,
 )
 from lms.learning.progress import LessonTally, SessionWindow, lesson_fraction
-from lms.learning.selectors import course_requirements_met
+from lms.learning.selectors import course_requirements_met, lesson_figures
 
 
 def enrollment_create(*, user: User, course: CoursePage) -> Enrollment:
@@ -43,104 +43,86 @@ def _epoch(moment: dt.datetime) -> float:
 ACTIVITY_RESOLUTION = dt.timedelta(minutes=1)
 
 
-def _enrollment_for_lesson(*, user: User, lesson: LessonPage) -> Enrollment | None:
-    """The learner's enrollment in the lesson's course, with the course, in one query.
+@dataclass(frozen=True)
+class BeatOutcome:
+    """What a heartbeat answers: the lesson's figures after the fold (CONTRACTS.md)."""
 
-    The course is the lesson's parent in the page tree, so its path is the lesson's
-    path less one step: no query for the parent page first.
-    """
-    parent_path = lesson.path[: -lesson.steplen]
-    return (
-        Enrollment.objects.select_related("course")
-        # A page row is wide; building all of it took half of this query's time.
-        .only(
-            "id",
-            "user_id",
-            "course_id",
-            "completed_at",
-            "last_lesson_id",
-            "last_activity_at",
-            "course__path",
-            "course__depth",
-            "course__title",
-            "course__lesson_coverage_percent",
-            "course__lesson_time_percent",
-            "course__daily_lesson_cap",
-            "course__pass_mark",
-            "course__survey_required",
-        )
-        .filter(user=user, course__path=parent_path)
-        .first()
-    )
+    progress: LessonProgress  # the stored row as it now stands
+    watched_seconds: float
+    credited_seconds: float
+    percent: float  # 0..100
+    completed: bool
 
 
 def heartbeat_record(
     *,
     user: User,
-    lesson: LessonPage,
+    lesson_id: int,
     session_id: uuid.UUID,
     seq: int,
     ranges: list,
     position: float,
     playback_rate: float,
     now: dt.datetime | None = None,
-) -> LessonProgress:
+) -> BeatOutcome:
     """Fold one playback heartbeat into the learner's progress in the lesson.
 
-    The row is locked for the whole fold, so concurrent beats (several tabs, retries)
-    serialize and none loses its ranges; a (session, seq) seen before changes nothing.
-    The returned progress carries `enrollment` with its `course` loaded.
-
-    This runs for every viewer every few seconds, so it keeps to one statement per
-    row it reads or writes (benchmarks/heartbeats.py measures it).
+    The progress row is locked for the whole fold, so concurrent beats (several tabs,
+    retries) serialize and none loses its ranges; a (session, seq) seen before changes
+    nothing. Every viewer sends one every few seconds, so the rows move through
+    `beat_store` in plain SQL: two reads and three writes (benchmarks/heartbeats.py).
     """
     now = now or timezone.now()
-    enrollment = _enrollment_for_lesson(user=user, lesson=lesson)
-    if enrollment is None:
-        raise PermissionDenied(_("수강 신청을 한 뒤에 학습할 수 있습니다."))
     with transaction.atomic():
-        progress = (
-            LessonProgress.objects.select_for_update()
-            .filter(user=user, lesson=lesson)
-            .first()
+        context = beat_store.context_lock(user_id=user.pk, lesson_id=lesson_id)
+        if context is None:
+            raise NotFound(_("차시를 찾을 수 없습니다."))
+        if context.enrollment_id is None:
+            raise PermissionDenied(_("수강 신청을 한 뒤에 학습할 수 있습니다."))
+        if context.progress_id is None:
+            # The first beat of the lesson: make the row (another beat may win the race
+            # and make it first), then lock it.
+            beat_store.progress_create(
+                user_id=user.pk,
+                lesson_id=lesson_id,
+                enrollment_id=context.enrollment_id,
+                now=now,
+            )
+            context = beat_store.context_lock(user_id=user.pk, lesson_id=lesson_id)
+        progress = LessonProgress(
+            id=context.progress_id,
+            user_id=user.pk,
+            lesson_id=lesson_id,
+            enrollment_id=context.enrollment_id,
+            ranges=context.ranges,
+            watched_seconds=context.watched_seconds,
+            credited_seconds=context.credited_seconds,
+            position=context.position,
+            completed_at=context.completed_at,
         )
-        if progress is None:
-            # The first beat of the lesson: create the row (another beat may win the
-            # race and create it first), then lock it.
-            with transaction.atomic():
-                created, _created = LessonProgress.objects.get_or_create(
-                    user=user, lesson=lesson, defaults={"enrollment": enrollment}
-                )
-            progress = LessonProgress.objects.select_for_update().get(pk=created.pk)
-        progress.enrollment = enrollment
-        # Every session of this progress, read once: the tally needs their windows.
-        sessions = list(progress.sessions.all())
+        sessions = beat_store.sessions_of(
+            progress_id=progress.pk, session_id=session_id, seq=seq
+        )
         session = next((row for row in sessions if row.id == session_id), None)
+        if session is not None and session.progress_id != progress.pk:
+            # The id is a session of another lesson or learner.
+            raise NotFound(_("재생 세션을 찾을 수 없습니다."))
+        if session is not None and session.has_receipt:
+            return _beat_outcome(progress, context)  # a duplicate: already counted
         if session is None:
-            try:
-                with transaction.atomic():
-                    session = PlaybackSession.objects.create(
-                        id=session_id,
-                        progress=progress,
-                        first_beat_at=now,
-                        last_beat_at=now,
-                    )
-            except IntegrityError:
-                # The id is a session of another lesson or learner.
-                raise NotFound(_("재생 세션을 찾을 수 없습니다.")) from None
+            session = beat_store.SessionRow(
+                id=session_id,
+                progress_id=progress.pk,
+                first_beat_at=now,
+                last_beat_at=now,
+                claimed_seconds=0.0,
+                last_seq=-1,
+                has_receipt=False,
+            )
             sessions.append(session)
-        # Under the row lock the receipts of this session cannot change. A seq above
-        # the highest seen is new for sure; only a lower one (a retry, or a beat
-        # arriving late) needs the receipts looked up.
-        if (
-            seq <= session.last_seq
-            and HeartbeatReceipt.objects.filter(session=session, seq=seq).exists()
-        ):
-            return progress  # a duplicate: already counted
-        HeartbeatReceipt.objects.create(session=session, seq=seq, received_at=now)
 
         tally = LessonTally(
-            duration=lesson.duration,
+            duration=context.duration,
             ranges=[tuple(pair) for pair in progress.ranges],
             position=progress.position,
         )
@@ -160,12 +142,10 @@ def heartbeat_record(
             position=position,
         )
         window = tally.windows[str(session.id)]
-        PlaybackSession.objects.filter(pk=session.pk).update(
-            first_beat_at=min(session.first_beat_at, now),
-            last_beat_at=max(session.last_beat_at, now),
-            claimed_seconds=window.claimed,
-            last_seq=window.seq,
-        )
+        session.first_beat_at = min(session.first_beat_at, now)
+        session.last_beat_at = max(session.last_beat_at, now)
+        session.claimed_seconds = window.claimed
+        session.last_seq = window.seq
         progress.ranges = [list(pair) for pair in tally.ranges]
         progress.watched_seconds = tally.watched
         tolerance = settings.LEARNING_HEARTBEAT_TOLERANCE_SECONDS
@@ -175,48 +155,79 @@ def heartbeat_record(
         )
         progress.position = tally.position
         progress.updated_at = now
-        course = enrollment.course
         newly_complete = False
         if progress.completed_at is None:
             _fraction, complete = lesson_fraction(
                 watched=progress.watched_seconds,
                 credited=progress.credited_seconds,
-                duration=lesson.duration,
-                coverage_percent=course.lesson_coverage_percent,
-                time_percent=course.lesson_time_percent,
+                duration=context.duration,
+                coverage_percent=context.coverage_percent,
+                time_percent=context.time_percent,
             )
             if complete and _daily_cap_allows(
-                enrollment=enrollment, course=course, now=now
+                enrollment_id=context.enrollment_id,
+                cap=context.daily_lesson_cap,
+                now=now,
             ):
                 progress.completed_at = now
                 newly_complete = True
-        progress.save()
+        written = beat_store.beat_write(
+            progress_id=progress.pk,
+            session=session,
+            seq=seq,
+            now=now,
+            ranges=progress.ranges,
+            watched_seconds=progress.watched_seconds,
+            credited_seconds=progress.credited_seconds,
+            position=progress.position,
+            completed_at=progress.completed_at,
+        )
+        if not written:
+            # Another lesson's first beat took this new session id meanwhile.
+            raise NotFound(_("재생 세션을 찾을 수 없습니다."))
         # "Where was I" needs the lesson and roughly when, not a write per beat.
         if (
-            enrollment.last_lesson_id != lesson.pk
-            or enrollment.last_activity_at is None
-            or now - enrollment.last_activity_at >= ACTIVITY_RESOLUTION
+            context.last_lesson_id != lesson_id
+            or context.last_activity_at is None
+            or now - context.last_activity_at >= ACTIVITY_RESOLUTION
         ):
-            Enrollment.objects.filter(pk=enrollment.pk).update(
-                last_lesson=lesson, last_activity_at=now
+            Enrollment.objects.filter(pk=context.enrollment_id).update(
+                last_lesson_id=lesson_id, last_activity_at=now
             )
-        if newly_complete:
-            enrollment_completion_check(enrollment=enrollment, now=now)
-    return progress
+        if newly_complete and context.enrollment_completed_at is None:
+            enrollment_completion_check(
+                enrollment=Enrollment.objects.select_related("course").get(
+                    pk=context.enrollment_id
+                ),
+                now=now,
+            )
+    return _beat_outcome(progress, context)
 
 
-def _daily_cap_allows(*, enrollment: Enrollment, course: CoursePage, now) -> bool:
-    """At most `daily_lesson_cap` lessons of the course complete on one (Seoul) day."""
-    if not course.daily_lesson_cap:
+def _beat_outcome(
+    progress: LessonProgress, context: beat_store.BeatContext
+) -> BeatOutcome:
+    figures = lesson_figures(
+        row=progress,
+        duration=context.duration,
+        coverage_percent=context.coverage_percent,
+        time_percent=context.time_percent,
+    )
+    return BeatOutcome(progress=progress, **figures)
+
+
+def _daily_cap_allows(*, enrollment_id: int, cap: int, now: dt.datetime) -> bool:
+    """At most `cap` lessons of the course complete on one (Seoul) day; 0 is no cap."""
+    if not cap:
         return True
     day = timezone.localtime(now).date()
     start = timezone.make_aware(dt.datetime.combine(day, dt.time.min))
     done_today = LessonProgress.objects.filter(
-        enrollment=enrollment,
+        enrollment_id=enrollment_id,
         completed_at__gte=start,
         completed_at__lt=start + dt.timedelta(days=1),
     ).count()
-    return done_today < course.daily_lesson_cap
+    return done_today < cap
 
 
 def enrollment_completion_check(

@@ -106,7 +106,7 @@ def test_certificate_is_issued_once_however_many_completion_events(
             enrollment_completion_check(enrollment=enrollment)
             heartbeat_record(
                 user=enrollment.user,
-                lesson=lesson,
+                lesson_id=lesson.pk,
                 session_id=uuid.uuid4(),
                 seq=0,
                 ranges=[[0, 30]],

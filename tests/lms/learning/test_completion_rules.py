@@ -32,14 +32,14 @@ def deliver(user, lesson, beats) -> LessonProgress:
     for beat in beats:
         progress = heartbeat_record(
             user=user,
-            lesson=lesson,
+            lesson_id=lesson.pk,
             session_id=uuid.UUID(beat.session),
             seq=beat.seq,
             ranges=beat.ranges,
             position=beat.position,
             playback_rate=beat.rate,
             now=T0 + dt.timedelta(seconds=beat.at),
-        )
+        ).progress
     progress.refresh_from_db()
     return progress
 
@@ -272,14 +272,14 @@ def test_a_duplicate_beat_changes_nothing_and_a_late_one_adds_its_range(
     def beat(seq, ranges, at):
         return heartbeat_record(
             user=student,
-            lesson=lesson,
+            lesson_id=lesson.pk,
             session_id=session,
             seq=seq,
             ranges=ranges,
             position=ranges[-1][1] if ranges else 0,
             playback_rate=1.0,
             now=T0 + dt.timedelta(seconds=at),
-        )
+        ).progress
 
     beat(0, [], 0)
     beat(2, [[10, 20]], 20)
@@ -324,7 +324,7 @@ def test_last_studied_lesson_and_time_follow_the_beats_a_minute_at_a_time(db):
     def beat(lesson, at):
         heartbeat_record(
             user=user,
-            lesson=lesson,
+            lesson_id=lesson.pk,
             session_id=session if lesson == first else uuid.UUID(int=at),
             seq=next(seq),
             ranges=[[at, at + 10]],

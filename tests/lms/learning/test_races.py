@@ -37,7 +37,7 @@ def test_concurrent_heartbeats_for_one_learner_and_lesson_lose_no_range():
                 start = (index * beats_each + seq) * 20.0
                 heartbeat_record(
                     user=user,
-                    lesson=lesson,
+                    lesson_id=lesson.pk,
                     session_id=session,
                     seq=seq,
                     ranges=[[start, start + 10.0]],

@@ -12,10 +12,11 @@ import itertools
 import json
 import os
 import random
+import time
 import uuid
 
 import gevent
-from locust import FastHttpUser, constant, constant_throughput, events, task
+from locust import FastHttpUser, events, task
 
 VIEWERS = json.loads(open(os.environ["BENCH_VIEWERS"], encoding="utf-8").read())
 MODE = os.environ.get("BENCH_MODE", "beat")
@@ -29,8 +30,19 @@ mismatched: list[str] = []
 
 
 class Viewer(FastHttpUser):
-    # No think time measures capacity; a rate per viewer measures latency under load.
-    wait_time = constant_throughput(PER_USER_RATE) if PER_USER_RATE else constant(0)
+    def wait_time(self) -> float:
+        """No pause measures capacity; a fixed schedule per viewer measures latency.
+
+        Each paced viewer beats on its own schedule, `1 / PER_USER_RATE` apart from the
+        random phase it started at. locust's `constant_throughput` counts the phase
+        sleep of `on_start` as time run and catches up on it, so every viewer's second
+        beat came at the same instant: a burst of all 200 every period, whose queue was
+        the "latency" (the server's own time stayed at a few ms).
+        """
+        if not PER_USER_RATE:
+            return 0
+        self.next_at += 1 / PER_USER_RATE
+        return max(0.0, self.next_at - time.monotonic())
 
     def on_start(self):
         self.number = next(_numbers)
@@ -44,6 +56,7 @@ class Viewer(FastHttpUser):
             # Viewers all start at once; without a random phase they would beat in
             # lockstep, a burst of every viewer at once instead of a steady load.
             gevent.sleep(random.uniform(0, 1 / PER_USER_RATE))  # noqa: S311
+        self.next_at = time.monotonic()
 
     @task
     def send(self):

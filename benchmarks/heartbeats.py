@@ -1,14 +1,18 @@
 """Heartbeat ingestion under load, against the no-op authenticated endpoint.
 
-    .venv/bin/python benchmarks/heartbeats.py [--viewers 200] [--seconds 20] [--quick]
+    .venv/bin/python benchmarks/heartbeats.py [--viewers 200] [--seconds 15]
+        [--rounds 3] [--quick]
 
 A fresh PostgreSQL database, gunicorn on loopback with the production settings
 (config.settings.bench), and locust with one learner account, enrollment and bearer
-token per simulated viewer. Three locust runs, one after another:
+token per simulated viewer. locust runs one after another:
 
   (1) capacity of `GET /api/v1/auth/me` (the baseline: authentication and nothing else),
   (2) capacity of `POST /api/v1/lessons/{id}/heartbeats`, viewers sending with no pause,
   (3) heartbeats paced at half of (2)'s capacity, for the latency under load.
+
+(1) and (2) run `--rounds` times in alternating order and the best of each is kept: on
+this shared 2-core host one run of the same server swung between 460 and 750 req/s.
 
 With 200 viewers and no pause, every request queues behind the others, so latency in (2)
 is 200 / throughput whatever the code does (Little's law); (3) is where p95 means
@@ -118,7 +122,10 @@ def run_locust(*, mode, port, viewers_file, out_dir, users, seconds, env, **extr
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--viewers", type=int, default=200)
-    parser.add_argument("--seconds", type=int, default=20, help="per locust run")
+    parser.add_argument("--seconds", type=int, default=15, help="per locust run")
+    parser.add_argument(
+        "--rounds", type=int, default=3, help="capacity runs of each, alternating"
+    )
     # Four sync workers served about twice the beats of 2 gthread x 4 on 2 cores: the
     # fold is CPU-bound Python, so threads of one process wait on each other's GIL.
     parser.add_argument("--workers", type=int, default=4)
@@ -130,7 +137,7 @@ def main() -> None:
     parser.add_argument("--keep-db", action="store_true")
     args = parser.parse_args()
     if args.quick:
-        args.viewers, args.seconds = 50, 6
+        args.viewers, args.seconds, args.rounds = 50, 6, 1
 
     url = _common.database_url("heartbeats")
     secret = secrets.token_urlsafe(64)
@@ -171,8 +178,23 @@ def main() -> None:
         "env": env,
     }
     try:
-        ping = run_locust(mode="ping", seconds=args.seconds, tag="capacity", **common)
-        beat = run_locust(mode="beat", seconds=args.seconds, tag="capacity", **common)
+        rounds: dict[str, list[dict]] = {"ping": [], "beat": []}
+        for round_ in range(args.rounds):
+            order = ("ping", "beat") if round_ % 2 == 0 else ("beat", "ping")
+            for mode in order:
+                rounds[mode].append(
+                    run_locust(
+                        mode=mode,
+                        seconds=args.seconds,
+                        tag=f"capacity{round_}",
+                        # Each round's viewers start new sessions further on, so
+                        # their ranges never overlap an earlier round's.
+                        offset=round_ * LESSON_SECONDS / (2 * args.rounds),
+                        **common,
+                    )
+                )
+        ping = max(rounds["ping"], key=lambda run: run["rps"])
+        beat = max(rounds["beat"], key=lambda run: run["rps"])
         paced_rate = max(1.0, beat["rps"] * 0.5)
         paced = run_locust(
             mode="beat",
@@ -190,13 +212,13 @@ def main() -> None:
 
     from lms.learning.models import HeartbeatReceipt, LessonProgress
 
-    acked = sum(beat["acked"].values()) + sum(paced["acked"].values())
+    acked = sum(sum(run["acked"].values()) for run in [*rounds["beat"], paced])
     stored = LessonProgress.objects.aggregate(total=Sum("watched_seconds"))["total"]
     stored = stored or 0.0
     receipts = HeartbeatReceipt.objects.count()
     expected = acked * BEAT_SECONDS
     lost = expected - stored
-    failures = beat["failures"] + paced["failures"] + ping["failures"]
+    failures = sum(run["failures"] for run in [*rounds["ping"], *rounds["beat"], paced])
     connections.close_all()
     if not args.keep_db:
         _common.database_drop(url)
@@ -204,9 +226,12 @@ def main() -> None:
 
     setup = (
         f"{args.viewers} viewers, gunicorn {args.workers} x {args.worker_class}"
-        f" ({args.threads} threads), {args.seconds} s per run, {os.cpu_count()} cpus"
+        f" ({args.threads} threads), {args.seconds} s per run, best of"
+        f" {args.rounds} alternating rounds, {os.cpu_count()} cpus"
     )
     print(setup)
+    for mode in ("ping", "beat"):
+        print(f"  {mode} rounds: " + ", ".join(f"{r['rps']:.1f}" for r in rounds[mode]))
     for label, run in (("ping", ping), ("beat", beat), ("paced beat", paced)):
         print(
             f"  {label:10s} {run['requests']:7d} req  {run['rps']:8.1f} req/s"

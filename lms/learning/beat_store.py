@@ -14,8 +14,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass
 
+import psycopg
 from django.db import connection
 from django.utils.dateparse import parse_datetime
 
@@ -99,6 +101,30 @@ def _aware(value) -> dt.datetime | None:
     return value
 
 
+@contextmanager
+def _cursor():
+    """A cursor on the request's connection and transaction.
+
+    On PostgreSQL it binds on the server and prepares each statement once per
+    connection (psycopg's `prepare=True`): planning the context query cost more than
+    running it. Django's own cursors bind on the client, so they never prepare.
+    Errors still pass through Django's wrapper (OperationalError -> 503).
+    """
+    if connection.vendor != "postgresql":
+        with connection.cursor() as cursor:
+            yield cursor
+        return
+    connection.ensure_connection()
+    with connection.wrap_database_errors:
+        with _PreparingCursor(connection.connection) as cursor:
+            yield cursor
+
+
+class _PreparingCursor(psycopg.Cursor):
+    def execute(self, query, params=None, **kwargs):
+        return super().execute(query, params, prepare=True, **kwargs)
+
+
 def _db_datetime(value: dt.datetime):
     return connection.ops.adapt_datetimefield_value(value)
 
@@ -115,7 +141,7 @@ def context_lock(*, user_id: int, lesson_id: int) -> BeatContext | None:
     sql = _CONTEXT_SQL
     if not connection.features.has_select_for_update:
         sql = sql.replace(" FOR UPDATE", "")  # SQLite: a writer locks the whole file
-    with connection.cursor() as cursor:
+    with _cursor() as cursor:
         cursor.execute(
             sql,
             [user_id, lesson_id, LessonPage.steplen, user_id, lesson_id],
@@ -148,7 +174,7 @@ def progress_create(
     *, user_id: int, lesson_id: int, enrollment_id: int, now: dt.datetime
 ) -> None:
     """The progress row of a first beat; a concurrent first beat may have made it."""
-    with connection.cursor() as cursor:
+    with _cursor() as cursor:
         cursor.execute(
             """
             INSERT INTO learning_lessonprogress
@@ -168,7 +194,7 @@ def sessions_of(
 
     Read after the lock, so no other beat of this progress can change them meanwhile.
     """
-    with connection.cursor() as cursor:
+    with _cursor() as cursor:
         cursor.execute(
             """
             SELECT s.id, s.progress_id, s.first_beat_at, s.last_beat_at,
@@ -197,6 +223,45 @@ def sessions_of(
     ]
 
 
+# The writes of a beat. On PostgreSQL they go as one statement of data-modifying CTEs
+# (one round trip, one plan); SQLite has no such CTEs and runs them one by one.
+_SESSION_UPSERT = """
+    INSERT INTO learning_playbacksession AS s
+        (id, progress_id, first_beat_at, last_beat_at, claimed_seconds, last_seq)
+    VALUES (%s, %s, %s, %s, %s, %s)
+    ON CONFLICT (id) DO UPDATE SET
+        first_beat_at = excluded.first_beat_at,
+        last_beat_at = excluded.last_beat_at,
+        claimed_seconds = excluded.claimed_seconds,
+        last_seq = excluded.last_seq
+    WHERE s.progress_id = excluded.progress_id
+"""
+_RECEIPT_INSERT = """
+    INSERT INTO learning_heartbeatreceipt (session_id, seq, received_at)
+    VALUES (%s, %s, %s)
+"""
+_ACTIVITY_UPDATE = """
+    UPDATE learning_enrollment SET last_lesson_id = %s, last_activity_at = %s
+    WHERE id = %s AND %s
+"""
+_PROGRESS_UPDATE = """
+    UPDATE learning_lessonprogress
+    SET ranges = %s, watched_seconds = %s, credited_seconds = %s,
+        position = %s, completed_at = %s, updated_at = %s
+    WHERE id = %s
+"""
+# The receipt and the progress are written only if the session upsert took: an id
+# that another lesson's beat took meanwhile leaves it (and so them) untouched. Built
+# from the constants above only; every value is a bound parameter.
+_BEAT_WRITE_PG = (
+    f"WITH sess AS ({_SESSION_UPSERT} RETURNING id),"  # noqa: S608  # nosec B608
+    " receipt AS (INSERT INTO learning_heartbeatreceipt (session_id, seq, received_at)"
+    " SELECT sess.id, %s, %s FROM sess),"
+    f" activity AS ({_ACTIVITY_UPDATE})"
+    f" {_PROGRESS_UPDATE} AND EXISTS (SELECT 1 FROM sess) RETURNING 1"
+)
+
+
 def beat_write(
     *,
     progress_id: int,
@@ -208,56 +273,48 @@ def beat_write(
     credited_seconds: float,
     position: float,
     completed_at: dt.datetime | None,
+    enrollment_id: int,
+    lesson_id: int,
+    touch_activity: bool,
 ) -> bool:
-    """Store the folded beat: its session's window, its receipt and the progress.
+    """Store the folded beat: its session's window, its receipt, the progress and,
+    when `touch_activity`, the enrollment's last lesson and time.
 
-    False when the session id was taken by another lesson's beat meanwhile; the caller
-    rolls back.
+    False when the session id was taken by another lesson's beat meanwhile; nothing is
+    written then.
     """
-    with connection.cursor() as cursor:
-        cursor.execute(
-            """
-            INSERT INTO learning_playbacksession AS s
-                (id, progress_id, first_beat_at, last_beat_at, claimed_seconds, last_seq)
-            VALUES (%s, %s, %s, %s, %s, %s)
-            ON CONFLICT (id) DO UPDATE SET
-                first_beat_at = excluded.first_beat_at,
-                last_beat_at = excluded.last_beat_at,
-                claimed_seconds = excluded.claimed_seconds,
-                last_seq = excluded.last_seq
-            WHERE s.progress_id = excluded.progress_id
-            """,
-            [
-                _db_uuid(session.id),
-                progress_id,
-                _db_datetime(session.first_beat_at),
-                _db_datetime(session.last_beat_at),
-                session.claimed_seconds,
-                session.last_seq,
-            ],
-        )
+    stamp = _db_datetime(now)
+    session_params = [
+        _db_uuid(session.id),
+        progress_id,
+        _db_datetime(session.first_beat_at),
+        _db_datetime(session.last_beat_at),
+        session.claimed_seconds,
+        session.last_seq,
+    ]
+    receipt_params = [_db_uuid(session.id), seq, stamp]
+    activity_params = [lesson_id, stamp, enrollment_id, touch_activity]
+    progress_params = [
+        json.dumps(ranges),
+        watched_seconds,
+        credited_seconds,
+        position,
+        _db_datetime(completed_at) if completed_at else None,
+        stamp,
+        progress_id,
+    ]
+    with _cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                _BEAT_WRITE_PG,
+                session_params + receipt_params[1:] + activity_params + progress_params,
+            )
+            return cursor.fetchone() is not None
+        cursor.execute(_SESSION_UPSERT, session_params)
         if cursor.rowcount != 1:
             return False
-        cursor.execute(
-            "INSERT INTO learning_heartbeatreceipt (session_id, seq, received_at)"
-            " VALUES (%s, %s, %s)",
-            [_db_uuid(session.id), seq, _db_datetime(now)],
-        )
-        cursor.execute(
-            """
-            UPDATE learning_lessonprogress
-            SET ranges = %s, watched_seconds = %s, credited_seconds = %s,
-                position = %s, completed_at = %s, updated_at = %s
-            WHERE id = %s
-            """,
-            [
-                json.dumps(ranges),
-                watched_seconds,
-                credited_seconds,
-                position,
-                _db_datetime(completed_at) if completed_at else None,
-                _db_datetime(now),
-                progress_id,
-            ],
-        )
+        cursor.execute(_RECEIPT_INSERT, receipt_params)
+        if touch_activity:
+            cursor.execute(_ACTIVITY_UPDATE, activity_params)
+        cursor.execute(_PROGRESS_UPDATE, progress_params)
     return True

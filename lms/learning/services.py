@@ -181,19 +181,18 @@ def heartbeat_record(
             credited_seconds=progress.credited_seconds,
             position=progress.position,
             completed_at=progress.completed_at,
+            enrollment_id=context.enrollment_id,
+            lesson_id=lesson_id,
+            # "Where was I" needs the lesson and roughly when, not a write per beat.
+            touch_activity=(
+                context.last_lesson_id != lesson_id
+                or context.last_activity_at is None
+                or now - context.last_activity_at >= ACTIVITY_RESOLUTION
+            ),
         )
         if not written:
             # Another lesson's first beat took this new session id meanwhile.
             raise NotFound(_("재생 세션을 찾을 수 없습니다."))
-        # "Where was I" needs the lesson and roughly when, not a write per beat.
-        if (
-            context.last_lesson_id != lesson_id
-            or context.last_activity_at is None
-            or now - context.last_activity_at >= ACTIVITY_RESOLUTION
-        ):
-            Enrollment.objects.filter(pk=context.enrollment_id).update(
-                last_lesson_id=lesson_id, last_activity_at=now
-            )
         if newly_complete and context.enrollment_completed_at is None:
             enrollment_completion_check(
                 enrollment=Enrollment.objects.select_related("course").get(

@@ -115,9 +115,18 @@ def _cursor():
             yield cursor
         return
     connection.ensure_connection()
+    raw = connection.connection
+    if raw.prepare_threshold is None:
+        # Django turns psycopg's preparing off (None), which `prepare=True` cannot
+        # override. Its own cursors bind on the client and never prepare, so a
+        # threshold no statement reaches leaves them as they were.
+        raw.prepare_threshold = _PREPARE_ONLY_WHEN_ASKED
     with connection.wrap_database_errors:
-        with _PreparingCursor(connection.connection) as cursor:
+        with _PreparingCursor(raw) as cursor:
             yield cursor
+
+
+_PREPARE_ONLY_WHEN_ASKED = 2**31
 
 
 class _PreparingCursor(psycopg.Cursor):

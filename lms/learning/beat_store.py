@@ -18,7 +18,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 import psycopg
-from django.db import connection
+from django.db import IntegrityError, connection
 from django.utils.dateparse import parse_datetime
 
 from cms.courses import LessonPage
@@ -45,6 +45,7 @@ class BeatContext:
     credited_seconds: float
     position: float
     completed_at: dt.datetime | None
+    version: int | None  # of the progress row as read
 
 
 @dataclass
@@ -58,12 +59,13 @@ class SessionRow:
     has_receipt: bool  # of the beat being folded (only asked of its own session)
 
 
-# The lock sits in a CTE of its own: PostgreSQL does not lock the nullable side of an
-# outer join, and the first beat of a lesson has no progress row yet. The parent
-# course is the page whose path is the lesson's less one step.
+# The progress row sits in a CTE of its own: PostgreSQL does not lock the nullable
+# side of an outer join, and the first beat of a lesson has no progress row yet. The
+# parent course is the page whose path is the lesson's less one step.
 _CONTEXT_SQL = """
         WITH lp AS (
-            SELECT id, ranges, watched_seconds, credited_seconds, position, completed_at
+            SELECT id, ranges, watched_seconds, credited_seconds, position, completed_at,
+                   version
             FROM learning_lessonprogress
             WHERE user_id = %s AND lesson_id = %s FOR UPDATE
         )
@@ -72,7 +74,7 @@ _CONTEXT_SQL = """
                course.page_ptr_id, course.lesson_coverage_percent,
                course.lesson_time_percent, course.daily_lesson_cap,
                lp.id, lp.ranges, lp.watched_seconds, lp.credited_seconds, lp.position,
-               lp.completed_at
+               lp.completed_at, lp.version
         FROM wagtailcore_page page
         JOIN cms_lessonpage lesson ON lesson.page_ptr_id = page.id
         LEFT JOIN media_pipeline_videoasset video
@@ -142,13 +144,14 @@ def _db_uuid(value: uuid.UUID):
     return PlaybackSession._meta.pk.get_db_prep_value(value, connection)
 
 
-def context_lock(*, user_id: int, lesson_id: int) -> BeatContext | None:
-    """Lock the learner's progress row of the lesson (if any) and read around it.
+def context_read(*, user_id: int, lesson_id: int, lock: bool) -> BeatContext | None:
+    """The learner's progress row of the lesson (if any) and what lies around it;
+    with `lock`, the row stays locked until the transaction ends.
 
-    None when the lesson is not a live lesson. Must run inside a transaction.
+    None when the lesson is not a live lesson.
     """
     sql = _CONTEXT_SQL
-    if not connection.features.has_select_for_update:
+    if not (lock and connection.features.has_select_for_update):
         sql = sql.replace(" FOR UPDATE", "")  # SQLite: a writer locks the whole file
     with _cursor() as cursor:
         cursor.execute(
@@ -176,6 +179,7 @@ def context_lock(*, user_id: int, lesson_id: int) -> BeatContext | None:
         credited_seconds=row[13] or 0.0,
         position=row[14] or 0.0,
         completed_at=_aware(row[15]),
+        version=row[16],
     )
 
 
@@ -188,8 +192,8 @@ def progress_create(
             """
             INSERT INTO learning_lessonprogress
                 (user_id, lesson_id, enrollment_id, ranges, watched_seconds,
-                 credited_seconds, position, updated_at)
-            VALUES (%s, %s, %s, %s, 0, 0, 0, %s)
+                 credited_seconds, position, updated_at, version)
+            VALUES (%s, %s, %s, %s, 0, 0, 0, %s, 0)
             ON CONFLICT (user_id, lesson_id) DO NOTHING
             """,
             [user_id, lesson_id, enrollment_id, "[]", _db_datetime(now)],
@@ -232,8 +236,8 @@ def sessions_of(
     ]
 
 
-# The writes of a beat. On PostgreSQL they go as one statement of data-modifying CTEs
-# (one round trip, one plan); SQLite has no such CTEs and runs them one by one.
+# The writes of a beat. SQLite runs them one by one inside the caller's transaction
+# (which rolls back on an IntegrityError).
 _SESSION_UPSERT = """
     INSERT INTO learning_playbacksession AS s
         (id, progress_id, first_beat_at, last_beat_at, claimed_seconds, last_seq)
@@ -256,24 +260,34 @@ _ACTIVITY_UPDATE = """
 _PROGRESS_UPDATE = """
     UPDATE learning_lessonprogress
     SET ranges = %s, watched_seconds = %s, credited_seconds = %s,
-        position = %s, completed_at = %s, updated_at = %s
-    WHERE id = %s
+        position = %s, completed_at = %s, updated_at = %s, version = version + 1
+    WHERE id = %s AND version = %s
 """
-# The receipt and the progress are written only if the session upsert took: an id
-# that another lesson's beat took meanwhile leaves it (and so them) untouched. Built
-# from the constants above only; every value is a bound parameter.
+# On PostgreSQL they are one statement, so one transaction of their own, and the
+# progress row goes first: only if it is still the version the fold was computed from
+# (no other beat of this learner and lesson wrote it since) does anything else follow.
+# A session id that another lesson's beat took meanwhile leaves the session alone;
+# the receipt's seq is then NULL, which aborts the whole statement (IntegrityError).
 _BEAT_WRITE_PG = (
-    f"WITH sess AS ({_SESSION_UPSERT} RETURNING id),"  # noqa: S608  # nosec B608
+    f"WITH p AS ({_PROGRESS_UPDATE} RETURNING id),"  # noqa: S608  # nosec B608
+    " sess AS (INSERT INTO learning_playbacksession AS s"
+    " (id, progress_id, first_beat_at, last_beat_at, claimed_seconds, last_seq)"
+    " SELECT %s, p.id, %s, %s, %s, %s FROM p"
+    " ON CONFLICT (id) DO UPDATE SET first_beat_at = excluded.first_beat_at,"
+    " last_beat_at = excluded.last_beat_at, claimed_seconds = excluded.claimed_seconds,"
+    " last_seq = excluded.last_seq WHERE s.progress_id = excluded.progress_id"
+    " RETURNING id),"
     " receipt AS (INSERT INTO learning_heartbeatreceipt (session_id, seq, received_at)"
-    " SELECT sess.id, %s, %s FROM sess),"
-    f" activity AS ({_ACTIVITY_UPDATE})"
-    f" {_PROGRESS_UPDATE} AND EXISTS (SELECT 1 FROM sess) RETURNING 1"
+    " SELECT %s, CASE WHEN EXISTS (SELECT 1 FROM sess) THEN %s END, %s FROM p),"
+    f" activity AS ({_ACTIVITY_UPDATE} AND EXISTS (SELECT 1 FROM p))"
+    " SELECT count(*) FROM p"
 )
 
 
 def beat_write(
     *,
     progress_id: int,
+    version: int,
     session: SessionRow,
     seq: int,
     now: dt.datetime,
@@ -286,24 +300,23 @@ def beat_write(
     lesson_id: int,
     touch_activity: bool,
 ) -> bool:
-    """Store the folded beat: its session's window, its receipt, the progress and,
+    """Store the folded beat: the progress, its session's window, its receipt and,
     when `touch_activity`, the enrollment's last lesson and time.
 
-    False when the session id was taken by another lesson's beat meanwhile; nothing is
-    written then.
+    False when the progress row is no longer at `version`: nothing is written, and the
+    caller folds again under the row lock. Raises IntegrityError when the session id
+    was taken by another lesson's beat meanwhile.
     """
     stamp = _db_datetime(now)
-    session_params = [
-        _db_uuid(session.id),
-        progress_id,
+    session_id = _db_uuid(session.id)
+    window = [
         _db_datetime(session.first_beat_at),
         _db_datetime(session.last_beat_at),
         session.claimed_seconds,
         session.last_seq,
     ]
-    receipt_params = [_db_uuid(session.id), seq, stamp]
-    activity_params = [lesson_id, stamp, enrollment_id, touch_activity]
-    progress_params = [
+    activity = [lesson_id, stamp, enrollment_id, touch_activity]
+    progress = [
         json.dumps(ranges),
         watched_seconds,
         credited_seconds,
@@ -311,19 +324,22 @@ def beat_write(
         _db_datetime(completed_at) if completed_at else None,
         stamp,
         progress_id,
+        version,
     ]
     with _cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
                 _BEAT_WRITE_PG,
-                session_params + receipt_params[1:] + activity_params + progress_params,
+                [*progress, session_id, *window] + [session_id, seq, stamp, *activity],
             )
-            return cursor.fetchone() is not None
-        cursor.execute(_SESSION_UPSERT, session_params)
+            return cursor.fetchone()[0] == 1
+        cursor.execute(_PROGRESS_UPDATE, progress)
         if cursor.rowcount != 1:
             return False
-        cursor.execute(_RECEIPT_INSERT, receipt_params)
+        cursor.execute(_SESSION_UPSERT, [session_id, progress_id, *window])
+        if cursor.rowcount != 1:
+            raise IntegrityError("the playback session belongs to another lesson")
+        cursor.execute(_RECEIPT_INSERT, [session_id, seq, stamp])
         if touch_activity:
-            cursor.execute(_ACTIVITY_UPDATE, activity_params)
-        cursor.execute(_PROGRESS_UPDATE, progress_params)
+            cursor.execute(_ACTIVITY_UPDATE, activity)
     return True

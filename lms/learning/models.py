@@ -70,6 +70,9 @@ class LessonProgress(models.Model):
     position = models.FloatField(_("이어 볼 위치(초)"), default=0)
     completed_at = models.DateTimeField(_("이수한 때"), null=True, blank=True)
     updated_at = models.DateTimeField(default=timezone.now)
+    # Raised by every write of a beat: a fold computed from an older version is not
+    # written (lms/learning/beat_store.py).
+    version = models.PositiveIntegerField(_("쓰기 차례"), default=0, editable=False)
 
     class Meta:
         verbose_name = _("차시 진도")

@@ -8,6 +8,7 @@ import uuid
 
 import pytest
 from django.db import connection
+from django.utils import timezone
 
 from lms.learning import beat_store
 from lms.learning.models import (
@@ -151,3 +152,61 @@ def test_a_beats_statements_are_prepared_once_and_django_s_are_not(lesson):
     assert len(prepared) == 4
     assert all("learning_" in statement for statement, _plans in prepared)
     assert sorted(plans for _statement, plans in prepared) == [1, 4, 4, 5]
+
+
+def test_a_write_computed_from_a_row_another_beat_wrote_since_changes_nothing(lesson):
+    user = UserFactory()
+    enrollment_create(user=user, course=lesson.get_parent().specific)
+    first, late = uuid.uuid4(), uuid.uuid4()
+
+    def beat(session, seq, start):
+        return heartbeat_record(
+            user=user,
+            lesson_id=lesson.pk,
+            session_id=session,
+            seq=seq,
+            ranges=[[start, start + 10]],
+            position=start + 10,
+            playback_rate=1.0,
+        )
+
+    beat(first, 0, 0)
+    stale = beat_store.context_read(user_id=user.pk, lesson_id=lesson.pk, lock=False)
+    beat(first, 1, 10)  # another tab's beat lands between the read and the write
+    window = beat_store.SessionRow(
+        id=late,
+        progress_id=stale.progress_id,
+        first_beat_at=stale.completed_at or timezone.now(),
+        last_beat_at=timezone.now(),
+        claimed_seconds=10.0,
+        last_seq=0,
+        has_receipt=False,
+    )
+
+    written = beat_store.beat_write(
+        progress_id=stale.progress_id,
+        version=stale.version,
+        session=window,
+        seq=0,
+        now=timezone.now(),
+        ranges=[[0.0, 10.0], [30.0, 40.0]],
+        watched_seconds=20.0,
+        credited_seconds=20.0,
+        position=40.0,
+        completed_at=None,
+        enrollment_id=stale.enrollment_id,
+        lesson_id=lesson.pk,
+        touch_activity=True,
+    )
+
+    assert written is False
+    row = LessonProgress.objects.get(pk=stale.progress_id)
+    assert row.ranges == [[0.0, 20.0]]  # the other beat's, not the stale fold's
+    assert not PlaybackSession.objects.filter(pk=late).exists()
+    assert not HeartbeatReceipt.objects.filter(session_id=late).exists()
+    # Folded again through the service, the same beat lands on top of the other one.
+    beat(late, 0, 30)
+    assert LessonProgress.objects.get(pk=stale.progress_id).ranges == [
+        [0.0, 20.0],
+        [30.0, 40.0],
+    ]

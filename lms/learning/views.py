@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from cms.courses import CoursePage, CourseQuestion
+from cms.courses import CoursePage, CourseQuestion, LessonPage
 from config.problems import Problem
 from lms.learning import selectors, services
 from lms.learning.certificate_pdf import certificate_pdf, qr_svg
@@ -58,6 +58,8 @@ def heartbeat_beacon(request: HttpRequest, lesson_id: int) -> HttpResponse:
     A beacon cannot carry headers, so it comes as a form (with the CSRF token field)
     holding the same JSON beats the API takes.
     """
+    # A beacon is rare (a page being hidden): ask for the lesson even with no beats.
+    get_object_or_404(LessonPage.objects.live(), pk=lesson_id)
     try:
         beats = json.loads(request.POST.get("beats", "[]"))[:50]
         for beat in beats:

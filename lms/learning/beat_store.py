@@ -2,11 +2,13 @@
 
 Every viewer sends a beat every few seconds, so this is the hottest path of the product
 (benchmarks/heartbeats.py). Through the ORM a beat took ten statements and most of its
-time went to building querysets and model instances; here it is one statement that locks
-the progress row and reads everything the fold needs around it, one that reads the
-sessions after the lock, and three small writes. `services.heartbeat_record` holds the
-rules; this module only moves rows. The SQL runs on PostgreSQL and on SQLite (the
-embedded default): only the row lock differs, and SQLite locks the whole file instead.
+time went to building querysets and model instances. Here it is one statement that reads
+the progress row (optionally locking it) and everything the fold needs around it, one
+that reads the sessions, and one write that applies only if the row is still at the
+version read. On PostgreSQL the three are prepared once per connection and the write is
+a single statement; SQLite (the embedded default) runs the writes one by one and locks
+the whole file instead of a row. `services.heartbeat_record` holds the rules; this
+module only moves rows.
 """
 
 from __future__ import annotations

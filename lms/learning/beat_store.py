@@ -24,20 +24,18 @@ from django.db import IntegrityError, connection
 from django.utils.dateparse import parse_datetime
 
 from cms.courses import LessonPage
-from lms.learning.models import PlaybackSession
+from lms.learning.models import LessonProgress, PlaybackSession
 
 
 @dataclass
 class BeatContext:
-    """The lesson, the learner's enrollment in its course and the locked progress row."""
+    """The lesson, the learner's enrollment in its course and the progress row."""
 
-    lesson_path: str
     duration: float
     enrollment_id: int | None
     enrollment_completed_at: dt.datetime | None
     last_lesson_id: int | None
     last_activity_at: dt.datetime | None
-    course_id: int | None
     coverage_percent: int
     time_percent: int
     daily_lesson_cap: int
@@ -71,10 +69,10 @@ _CONTEXT_SQL = """
             FROM learning_lessonprogress
             WHERE user_id = %s AND lesson_id = %s FOR UPDATE
         )
-        SELECT page.path, video.duration,
+        SELECT video.duration,
                e.id, e.completed_at, e.last_lesson_id, e.last_activity_at,
-               course.page_ptr_id, course.lesson_coverage_percent,
-               course.lesson_time_percent, course.daily_lesson_cap,
+               course.lesson_coverage_percent, course.lesson_time_percent,
+               course.daily_lesson_cap,
                lp.id, lp.ranges, lp.watched_seconds, lp.credited_seconds, lp.position,
                lp.completed_at, lp.version
         FROM wagtailcore_page page
@@ -163,25 +161,23 @@ def context_read(*, user_id: int, lesson_id: int, lock: bool) -> BeatContext | N
         row = cursor.fetchone()
     if row is None:
         return None
-    ranges = row[11]
+    ranges = row[9]
     return BeatContext(
-        lesson_path=row[0],
-        duration=float(row[1] or 0),
-        enrollment_id=row[2],
-        enrollment_completed_at=_aware(row[3]),
-        last_lesson_id=row[4],
-        last_activity_at=_aware(row[5]),
-        course_id=row[6],
-        coverage_percent=row[7] or 0,
-        time_percent=row[8] or 0,
-        daily_lesson_cap=row[9] or 0,
-        progress_id=row[10],
+        duration=float(row[0] or 0),
+        enrollment_id=row[1],
+        enrollment_completed_at=_aware(row[2]),
+        last_lesson_id=row[3],
+        last_activity_at=_aware(row[4]),
+        coverage_percent=row[5] or 0,
+        time_percent=row[6] or 0,
+        daily_lesson_cap=row[7] or 0,
+        progress_id=row[8],
         ranges=json.loads(ranges) if isinstance(ranges, str) else (ranges or []),
-        watched_seconds=row[12] or 0.0,
-        credited_seconds=row[13] or 0.0,
-        position=row[14] or 0.0,
-        completed_at=_aware(row[15]),
-        version=row[16],
+        watched_seconds=row[10] or 0.0,
+        credited_seconds=row[11] or 0.0,
+        position=row[12] or 0.0,
+        completed_at=_aware(row[13]),
+        version=row[14],
     )
 
 
@@ -207,7 +203,8 @@ def sessions_of(
 ) -> list[SessionRow]:
     """The progress's playback sessions, and the beat's session wherever it belongs.
 
-    Read after the lock, so no other beat of this progress can change them meanwhile.
+    Without the row lock another beat may change them before the write; the write's
+    version check then refuses the fold built on them.
     """
     with _cursor() as cursor:
         cursor.execute(
@@ -240,10 +237,12 @@ def sessions_of(
 
 # The writes of a beat. SQLite runs them one by one inside the caller's transaction
 # (which rolls back on an IntegrityError).
-_SESSION_UPSERT = """
+_SESSION_INTO = """
     INSERT INTO learning_playbacksession AS s
         (id, progress_id, first_beat_at, last_beat_at, claimed_seconds, last_seq)
-    VALUES (%s, %s, %s, %s, %s, %s)
+"""
+# A session of another progress is left alone: the upsert then touches no row.
+_SESSION_ON_CONFLICT = """
     ON CONFLICT (id) DO UPDATE SET
         first_beat_at = excluded.first_beat_at,
         last_beat_at = excluded.last_beat_at,
@@ -251,6 +250,9 @@ _SESSION_UPSERT = """
         last_seq = excluded.last_seq
     WHERE s.progress_id = excluded.progress_id
 """
+_SESSION_UPSERT = (
+    f"{_SESSION_INTO} VALUES (%s, %s, %s, %s, %s, %s) {_SESSION_ON_CONFLICT}"
+)
 _RECEIPT_INSERT = """
     INSERT INTO learning_heartbeatreceipt (session_id, seq, received_at)
     VALUES (%s, %s, %s)
@@ -272,13 +274,8 @@ _PROGRESS_UPDATE = """
 # the receipt's seq is then NULL, which aborts the whole statement (IntegrityError).
 _BEAT_WRITE_PG = (
     f"WITH p AS ({_PROGRESS_UPDATE} RETURNING id),"  # noqa: S608  # nosec B608
-    " sess AS (INSERT INTO learning_playbacksession AS s"
-    " (id, progress_id, first_beat_at, last_beat_at, claimed_seconds, last_seq)"
-    " SELECT %s, p.id, %s, %s, %s, %s FROM p"
-    " ON CONFLICT (id) DO UPDATE SET first_beat_at = excluded.first_beat_at,"
-    " last_beat_at = excluded.last_beat_at, claimed_seconds = excluded.claimed_seconds,"
-    " last_seq = excluded.last_seq WHERE s.progress_id = excluded.progress_id"
-    " RETURNING id),"
+    f" sess AS ({_SESSION_INTO} SELECT %s, p.id, %s, %s, %s, %s FROM p"
+    f" {_SESSION_ON_CONFLICT} RETURNING id),"
     " receipt AS (INSERT INTO learning_heartbeatreceipt (session_id, seq, received_at)"
     " SELECT %s, CASE WHEN EXISTS (SELECT 1 FROM sess) THEN %s END, %s FROM p),"
     f" activity AS ({_ACTIVITY_UPDATE} AND EXISTS (SELECT 1 FROM p))"
@@ -288,22 +285,15 @@ _BEAT_WRITE_PG = (
 
 def beat_write(
     *,
-    progress_id: int,
+    progress: LessonProgress,
     version: int,
     session: SessionRow,
     seq: int,
     now: dt.datetime,
-    ranges: list,
-    watched_seconds: float,
-    credited_seconds: float,
-    position: float,
-    completed_at: dt.datetime | None,
-    enrollment_id: int,
-    lesson_id: int,
     touch_activity: bool,
 ) -> bool:
-    """Store the folded beat: the progress, its session's window, its receipt and,
-    when `touch_activity`, the enrollment's last lesson and time.
+    """Store the folded beat: the progress row's figures, its session's window, its
+    receipt and, when `touch_activity`, the enrollment's last lesson and time.
 
     False when the progress row is no longer at `version`: nothing is written, and the
     caller folds again under the row lock. Raises IntegrityError when the session id
@@ -317,28 +307,28 @@ def beat_write(
         session.claimed_seconds,
         session.last_seq,
     ]
-    activity = [lesson_id, stamp, enrollment_id, touch_activity]
-    progress = [
-        json.dumps(ranges),
-        watched_seconds,
-        credited_seconds,
-        position,
-        _db_datetime(completed_at) if completed_at else None,
+    activity = [progress.lesson_id, stamp, progress.enrollment_id, touch_activity]
+    figures = [
+        json.dumps(progress.ranges),
+        progress.watched_seconds,
+        progress.credited_seconds,
+        progress.position,
+        _db_datetime(progress.completed_at) if progress.completed_at else None,
         stamp,
-        progress_id,
+        progress.pk,
         version,
     ]
     with _cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute(
                 _BEAT_WRITE_PG,
-                [*progress, session_id, *window] + [session_id, seq, stamp, *activity],
+                [*figures, session_id, *window, session_id, seq, stamp, *activity],
             )
             return cursor.fetchone()[0] == 1
-        cursor.execute(_PROGRESS_UPDATE, progress)
+        cursor.execute(_PROGRESS_UPDATE, figures)
         if cursor.rowcount != 1:
             return False
-        cursor.execute(_SESSION_UPSERT, [session_id, progress_id, *window])
+        cursor.execute(_SESSION_UPSERT, [session_id, progress.pk, *window])
         if cursor.rowcount != 1:
             raise IntegrityError("the playback session belongs to another lesson")
         cursor.execute(_RECEIPT_INSERT, [session_id, seq, stamp])

@@ -213,18 +213,11 @@ def _heartbeat_fold(
             newly_complete = True
     try:
         written = beat_store.beat_write(
-            progress_id=progress.pk,
+            progress=progress,
             version=context.version,
             session=session,
             seq=seq,
             now=now,
-            ranges=progress.ranges,
-            watched_seconds=progress.watched_seconds,
-            credited_seconds=progress.credited_seconds,
-            position=progress.position,
-            completed_at=progress.completed_at,
-            enrollment_id=context.enrollment_id,
-            lesson_id=lesson_id,
             # "Where was I" needs the lesson and roughly when, not a write per beat.
             touch_activity=(
                 context.last_lesson_id != lesson_id

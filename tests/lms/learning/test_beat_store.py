@@ -54,6 +54,20 @@ def _beat(client, auth, lesson_id, session, seq=0, ranges=((0, 10),)):
     )
 
 
+def _record(user, lesson, session, seq, start, now=None):
+    """One 10 s beat straight through the service."""
+    return heartbeat_record(
+        user=user,
+        lesson_id=lesson.pk,
+        session_id=session,
+        seq=seq,
+        ranges=[[start, start + 10]],
+        position=start + 10,
+        playback_rate=1.0,
+        now=now,
+    )
+
+
 def test_a_session_id_of_another_learner_is_404_and_changes_neither(
     client, lesson, password
 ):
@@ -95,18 +109,11 @@ def test_the_last_lesson_and_time_follow_the_beats(lesson):
     user = UserFactory()
     enrollment = enrollment_create(user=user, course=lesson.get_parent().specific)
     assert enrollment.last_lesson_id is None
-    heartbeat_record(
-        user=user,
-        lesson_id=lesson.pk,
-        session_id=uuid.uuid4(),
-        seq=0,
-        ranges=[[0, 5]],
-        position=5,
-        playback_rate=1.0,
-    )
+    played_at = timezone.now()
+    _record(user, lesson, uuid.uuid4(), 0, 0, now=played_at)
     enrollment.refresh_from_db()
     assert enrollment.last_lesson_id == lesson.pk
-    assert enrollment.last_activity_at is not None
+    assert enrollment.last_activity_at == played_at
 
 
 def test_the_sql_names_only_tables_that_exist():
@@ -132,15 +139,7 @@ def test_a_beats_statements_are_prepared_once_and_django_s_are_not(lesson):
     enrollment_create(user=user, course=lesson.get_parent().specific)
     session = uuid.uuid4()
     for seq in range(4):
-        heartbeat_record(
-            user=user,
-            lesson_id=lesson.pk,
-            session_id=session,
-            seq=seq,
-            ranges=[[seq * 10, seq * 10 + 10]],
-            position=seq * 10 + 10,
-            playback_rate=1.0,
-        )
+        _record(user, lesson, session, seq, seq * 10)
         list(Enrollment.objects.filter(user=user))  # an ORM query between beats
     with connection.cursor() as cursor:
         cursor.execute(
@@ -158,44 +157,36 @@ def test_a_write_computed_from_a_row_another_beat_wrote_since_changes_nothing(le
     user = UserFactory()
     enrollment_create(user=user, course=lesson.get_parent().specific)
     first, late = uuid.uuid4(), uuid.uuid4()
-
-    def beat(session, seq, start):
-        return heartbeat_record(
-            user=user,
-            lesson_id=lesson.pk,
-            session_id=session,
-            seq=seq,
-            ranges=[[start, start + 10]],
-            position=start + 10,
-            playback_rate=1.0,
-        )
-
-    beat(first, 0, 0)
+    _record(user, lesson, first, 0, 0)
     stale = beat_store.context_read(user_id=user.pk, lesson_id=lesson.pk, lock=False)
-    beat(first, 1, 10)  # another tab's beat lands between the read and the write
+    _record(user, lesson, first, 1, 10)  # another tab's beat, between read and write
+    now = timezone.now()
     window = beat_store.SessionRow(
         id=late,
         progress_id=stale.progress_id,
-        first_beat_at=stale.completed_at or timezone.now(),
-        last_beat_at=timezone.now(),
+        first_beat_at=now,
+        last_beat_at=now,
         claimed_seconds=10.0,
         last_seq=0,
         has_receipt=False,
     )
-
-    written = beat_store.beat_write(
-        progress_id=stale.progress_id,
-        version=stale.version,
-        session=window,
-        seq=0,
-        now=timezone.now(),
+    folded = LessonProgress(
+        id=stale.progress_id,
+        user_id=user.pk,
+        lesson_id=lesson.pk,
+        enrollment_id=stale.enrollment_id,
         ranges=[[0.0, 10.0], [30.0, 40.0]],
         watched_seconds=20.0,
         credited_seconds=20.0,
         position=40.0,
-        completed_at=None,
-        enrollment_id=stale.enrollment_id,
-        lesson_id=lesson.pk,
+    )
+
+    written = beat_store.beat_write(
+        progress=folded,
+        version=stale.version,
+        session=window,
+        seq=0,
+        now=now,
         touch_activity=True,
     )
 
@@ -205,7 +196,7 @@ def test_a_write_computed_from_a_row_another_beat_wrote_since_changes_nothing(le
     assert not PlaybackSession.objects.filter(pk=late).exists()
     assert not HeartbeatReceipt.objects.filter(session_id=late).exists()
     # Folded again through the service, the same beat lands on top of the other one.
-    beat(late, 0, 30)
+    _record(user, lesson, late, 0, 30)
     assert LessonProgress.objects.get(pk=stale.progress_id).ranges == [
         [0.0, 20.0],
         [30.0, 40.0],

@@ -31,16 +31,17 @@ node_modules/.installed: package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch node_modules/.installed
 
-lint: install ## ruff, Django's checks, and migrations up to date
+lint: install ## ruff, the import contracts, Django's checks, and migrations up to date
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 	$(PY) manage.py check
 	$(PY) manage.py makemigrations --check --dry-run
 
 lock: install ## Re-pin requirements/*.lock from requirements/*.in (names, versions, hashes only)
 	$(PY) -m pip install --quiet uv
-	cd requirements && ../$(VENV)/bin/uv pip compile --quiet --python-version 3.11 --generate-hashes --no-header base.in -o base.lock
-	cd requirements && ../$(VENV)/bin/uv pip compile --quiet --python-version 3.11 --generate-hashes --no-header dev.in -o dev.lock
+	cd requirements && ../$(VENV)/bin/uv pip compile --quiet --python-version 3.11 --generate-hashes --no-header --override overrides.txt base.in -o base.lock
+	cd requirements && ../$(VENV)/bin/uv pip compile --quiet --python-version 3.11 --generate-hashes --no-header --override overrides.txt dev.in -o dev.lock
 	npm install --package-lock-only --no-audit --no-fund --loglevel=error
 	$(PY) scripts/strip_lock_urls.py package-lock.json
 

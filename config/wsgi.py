@@ -8,6 +8,6 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.production")
 
 application = get_wsgi_application()
 
-from lms.accounts.demo_guard import refuse_demo_passwords  # noqa: E402
+from config.startup import production_checks  # noqa: E402
 
-refuse_demo_passwords()
+production_checks()

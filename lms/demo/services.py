@@ -5,13 +5,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db import transaction
+from wagtail.models import Task, Workflow
 
 from cms.models import ContentPage, HomePage
 from lms.accounts.demo_guard import DEMO_PASSWORD
 from lms.accounts.models import Organization, Role, User
 from lms.accounts.services import user_create
 from lms.centers.models import Center, District
+from lms.learning.demo import seed_learning_demo
+from lms.organizations.demo import seed_organization_demo
 from lms.outreach.demo import seed_outreach_demo
+from lms.reports.demo import seed_reports_demo
 
 
 @dataclass(frozen=True)
@@ -94,8 +98,20 @@ def _seed_about_page() -> None:
     about.save_revision().publish()
 
 
+# Wagtail's first migration names its moderation workflow and task in English; the
+# admin then says "Moderators approval에 제출". The demo site gives them Korean names.
+DEFAULT_WORKFLOW_NAMES = {"Moderators approval": "편집자 검토 승인"}
+
+
+def _korean_workflow_names() -> None:
+    for english, korean in DEFAULT_WORKFLOW_NAMES.items():
+        Workflow.objects.filter(name=english).update(name=korean)
+        Task.objects.filter(name=english).update(name=korean)
+
+
 @transaction.atomic
-def seed_demo() -> SeedResult:
+def seed_demo_accounts() -> SeedResult:
+    """The accounts of the demo table alone, without courses, requests or reports."""
     result = SeedResult(created=[], existing=[])
     for account in DEMO_ACCOUNTS:
         if User.objects.filter(username=account.username).exists():
@@ -112,15 +128,19 @@ def seed_demo() -> SeedResult:
             **_scope_for(account),
         )
         result.created.append(account.username)
+    return result
+
+
+@transaction.atomic
+def seed_demo() -> SeedResult:
+    result = seed_demo_accounts()
     _seed_about_page()
-    from lms.learning.demo import seed_learning_demo
+    _korean_workflow_names()
 
     seed_learning_demo()
     seed_outreach_demo()
-    from lms.organizations.demo import seed_organization_demo
 
     seed_organization_demo()
-    from lms.reports.demo import seed_reports_demo
 
     seed_reports_demo()
     return result

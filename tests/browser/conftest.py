@@ -32,7 +32,7 @@ def chromium_path() -> str:
         or shutil.which("chromium-browser")
     )
     if not path:
-        message = "browser tests need Chromium (apt-get install chromium)"
+        message = "Chromium not found: apt-get install chromium"
         if os.environ.get("REQUIRE_SERVICES") == "1":
             pytest.fail(message)
         pytest.skip(message)

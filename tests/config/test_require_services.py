@@ -19,9 +19,12 @@ SERVICE_VARS = (
 )
 
 
-def _run_service_tests(**extra: str) -> subprocess.CompletedProcess:
+def _run_service_tests(
+    target: str = "tests/test_real_services.py", **extra: str
+) -> subprocess.CompletedProcess:
     env = {k: v for k, v in os.environ.items() if k not in SERVICE_VARS}
     env.pop("REQUIRE_SERVICES", None)
+    env.pop("CHROMIUM_PATH", None)
     env.update(extra)
     return subprocess.run(
         [
@@ -31,7 +34,7 @@ def _run_service_tests(**extra: str) -> subprocess.CompletedProcess:
             "-q",
             "-p",
             "no:cacheprovider",
-            "tests/test_real_services.py",
+            target,
         ],
         cwd=ROOT,
         env=env,
@@ -56,3 +59,30 @@ def test_missing_services_skip_without_require_services():
 
     assert run.returncode == 0, run.stdout
     assert "4 skipped" in run.stdout
+
+
+# A machine without Chromium: nothing but the virtualenv's own programs on PATH.
+NO_CHROMIUM = {"PATH": str(Path(sys.executable).parent)}
+
+
+@pytest.mark.slow
+def test_without_chromium_browser_tests_skip_with_one_reason():
+    run = _run_service_tests("tests/browser/test_home.py", **NO_CHROMIUM)
+
+    assert run.returncode == 0, run.stdout
+    skipped = [line for line in run.stdout.splitlines() if line.startswith("SKIPPED")]
+    reasons = {line.split(": ", 1)[1] for line in skipped}
+    assert reasons == {"Chromium not found: apt-get install chromium"}, run.stdout
+    assert f"{len(skipped)} skipped" in run.stdout and " passed" not in run.stdout
+
+
+@pytest.mark.slow
+def test_without_chromium_browser_tests_fail_under_require_services():
+    run = _run_service_tests(
+        "tests/browser/test_home.py", REQUIRE_SERVICES="1", **NO_CHROMIUM
+    )
+
+    # The fixture fails, so pytest counts each browser test as an error, not a skip.
+    assert run.returncode == 1, run.stdout
+    assert " error" in run.stdout and " skipped" not in run.stdout
+    assert "Chromium not found: apt-get install chromium" in run.stdout

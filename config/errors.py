@@ -1,4 +1,4 @@
-"""The site's error pages (the API answers problem+json instead, see config/problems.py)."""
+"""The site's error pages (the API answers problem+json instead, see core/problems.py)."""
 
 from __future__ import annotations
 

@@ -6,8 +6,8 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from config.problems import Conflict
-from lms.outreach import services
+from core.problems import Conflict
+from lms.outreach import services, states
 from lms.outreach.models import (
     Offer,
     OfferState,
@@ -36,19 +36,23 @@ def submitted():
 
 @pytest.mark.parametrize(("source", "target"), REQUEST_PAIRS)
 def test_request_transition_allowed_or_refused(submitted, source, target):
+    # A bare request holds no facts: no slot, no trainer, no attendance, no report.
     OutreachRequest.objects.filter(pk=submitted.pk).update(state=source)
     submitted.refresh_from_db()
-    allowed = target in services.REQUEST_TRANSITIONS[source]
+    in_table = target in states.REQUEST_TRANSITIONS[source]
+    needs_a_fact = target in states.REQUEST_GUARDS and target != RequestState.MATCHING
     before = OutreachEvent.objects.count()
-    if allowed:
+    if in_table and not needs_a_fact:
         services.request_set_state(request=submitted, to=target, note="t")
         submitted.refresh_from_db()
         assert submitted.state == target
         event = OutreachEvent.objects.latest("pk")
         assert (event.from_state, event.to_state) == (source, target)
     else:
-        with pytest.raises(Conflict):
+        with pytest.raises(Conflict) as refused:
             services.request_set_state(request=submitted, to=target)
+        if in_table:  # refused for the missing fact, and it says which
+            assert refused.value.detail == states.REQUEST_GUARDS[target](submitted)
         submitted.refresh_from_db()
         assert submitted.state == source
         assert OutreachEvent.objects.count() == before
@@ -69,7 +73,7 @@ def test_offer_transition_allowed_or_refused(source, target):
         blocked_until=request.ends_at,
         expires_at=start,
     )
-    allowed = target in services.OFFER_TRANSITIONS[source]
+    allowed = target in states.OFFER_TRANSITIONS[source]
     if allowed:
         services.offer_set_state(offer=offer, to=target)
         offer.refresh_from_db()
@@ -104,8 +108,11 @@ def test_whole_life_of_a_request_through_the_services(
     offer = services.offer_create(
         request_id=request.pk, trainer_id=trainer.pk, actor=staff
     )
+    session = services.offer_accept(offer_id=offer.pk, trainer_user=trainer.user)
+    assert OutreachRequest.objects.get(pk=request.pk).state == RequestState.ASSIGNED
+    assert not [m for m in mail.outbox if m.attachments]  # staff confirm first
     with django_capture_on_commit_callbacks(execute=True):
-        session = services.offer_accept(offer_id=offer.pk, trainer_user=trainer.user)
+        services.request_confirm(request_id=request.pk, actor=staff)
     invites = [m for m in mail.outbox if m.attachments]
     assert {m.to[0] for m in invites} == {trainer.user.email, "contact@example.org"}
     from icalendar import Calendar
@@ -146,7 +153,7 @@ def test_staff_of_another_center_cannot_see_the_request(submitted):
     other = staff_user(
         username="seonam", center=Center.objects.get(region__name="서남권")
     )
-    from config.problems import NotFound
+    from core.problems import NotFound
 
     with pytest.raises(NotFound):
         services.request_review(request_id=submitted.pk, actor=other)
@@ -190,9 +197,11 @@ def test_reminders_go_once_to_trainer_and_organization(
         request_id=request.pk, trainer_id=trainer.pk, actor=staff
     )
     services.offer_accept(offer_id=offer.pk, trainer_user=trainer.user)
+    services.request_confirm(request_id=request.pk, actor=staff)
     far = matching_request(starts_at=timezone.now() + dt.timedelta(days=9))
     offer = services.offer_create(request_id=far.pk, trainer_id=trainer.pk, actor=staff)
     services.offer_accept(offer_id=offer.pk, trainer_user=trainer.user)
+    services.request_confirm(request_id=far.pk, actor=staff)
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         assert services.reminders_send() == 1

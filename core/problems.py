@@ -9,11 +9,12 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from django.core.exceptions import RequestDataTooBig
 from django.db import DataError, InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Schema
 from ninja.errors import (
     AuthenticationError,
     AuthorizationError,
@@ -24,6 +25,15 @@ from ninja.errors import (
 logger = logging.getLogger(__name__)
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
+
+
+class ProblemOut(Schema):
+    """The documented shape of every error answer (validation errors add `errors`)."""
+
+    type: str
+    title: str
+    status: int
+    detail: str
 
 
 class Problem(Exception):
@@ -67,6 +77,12 @@ class TooManyRequests(Problem):
     status = 429
     type = "urn:slacademy:problem:too-many-requests"
     title = "요청이 너무 많습니다."
+
+
+class PayloadTooLarge(Problem):
+    status = 413
+    type = "urn:slacademy:problem:payload-too-large"
+    title = "요청 본문이 너무 큽니다."
 
 
 class ServiceUnavailable(Problem):
@@ -178,6 +194,11 @@ def install_problem_handlers(api: NinjaAPI) -> None:
         return render_problem(
             Problem(_("요청 본문을 읽을 수 없습니다. JSON으로 보내 주세요."))
         )
+
+    @api.exception_handler(RequestDataTooBig)
+    def _too_big(request: HttpRequest, exc: RequestDataTooBig) -> HttpResponse:
+        # A body without a Content-Length that grew past DATA_UPLOAD_MAX_MEMORY_SIZE.
+        return render_problem(PayloadTooLarge(_("요청 본문이 너무 큽니다.")))
 
     @api.exception_handler(Http404)
     def _not_found(request: HttpRequest, exc: Http404) -> HttpResponse:

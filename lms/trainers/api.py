@@ -1,5 +1,0 @@
-"""`/api/v1/` operations of trainers."""
-
-from ninja import Router
-
-router = Router(tags=["trainers"])

@@ -51,12 +51,12 @@ def build_online(rng, *, enrollments: int, progress: int) -> None:
     from django.contrib.contenttypes.models import ContentType
 
     from cms.courses import Category
+    from core.time import SEOUL
     from lms.accounts.models import Organization, User
     from lms.centers.models import District
     from lms.learning.models import Certificate, Enrollment, LessonProgress
     from lms.organizations.models import Employee
     from lms.surveys.models import SurveyResponse
-    from lms.trainers.selectors import SEOUL
     from tests.factories.learning import course_page
 
     start = dt.datetime(YEAR, 1, 1, tzinfo=SEOUL)
@@ -162,8 +162,10 @@ def build_outreach(rng, *, sessions: int) -> None:
     from django.contrib.auth.hashers import make_password
     from django.contrib.contenttypes.models import ContentType
 
+    from core.time import SEOUL
     from lms.accounts.models import Role, User
     from lms.centers.models import Center, District
+    from lms.outreach.matching import hold_fields
     from lms.outreach.models import (
         Audience,
         Offer,
@@ -174,7 +176,6 @@ def build_outreach(rng, *, sessions: int) -> None:
     )
     from lms.surveys.models import SurveyResponse
     from lms.trainers.models import TrainerProfile
-    from lms.trainers.selectors import SEOUL
     from tests.factories.outreach import topic
 
     districts = list(District.objects.select_related("region"))
@@ -237,8 +238,7 @@ def build_outreach(rng, *, sessions: int) -> None:
                 state=OfferState.ACCEPTED,
                 starts_at=begins,
                 ends_at=begins + dt.timedelta(hours=2),
-                blocked_from=begins - dt.timedelta(minutes=30),
-                blocked_until=begins + dt.timedelta(hours=2, minutes=30),
+                **hold_fields(begins, begins + dt.timedelta(hours=2)),
                 expires_at=begins - dt.timedelta(days=10),
             )
             for r, (_i, trainer, begins, _d) in zip(requests, plan, strict=True)

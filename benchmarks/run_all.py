@@ -16,7 +16,6 @@ import json
 import os
 import platform
 import re
-import shutil
 import subprocess
 import sys
 import time
@@ -25,7 +24,15 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 # Cheap ones first; the transcoding ones last, they take longest.
-ORDER = ["matching", "uploads", "pages", "heartbeats", "reports", "transcode"]
+ORDER = [
+    "matching",
+    "uploads",
+    "pages",
+    "heartbeats",
+    "reports",
+    "transcode",
+    "first_playable",
+]
 
 
 def discover() -> list[str]:
@@ -93,7 +100,14 @@ def machine() -> dict[str, str]:
             postgres = conn.execute("SHOW server_version").fetchone()[0]
     except Exception as exc:  # noqa: BLE001 - the description is best effort
         postgres = f"unreachable ({type(exc).__name__})"
-    ffmpeg = shutil.which("ffmpeg")
+    try:
+        sys.path.insert(0, str(ROOT))
+        from media_pipeline.ffmpeg import media_tools
+
+        tools = media_tools()
+        ffmpeg = f"{_first([tools.ffmpeg, '-version'])} ({tools.source})"
+    except Exception as exc:  # noqa: BLE001 - the description is best effort
+        ffmpeg = f"not found ({type(exc).__name__})"
     return {
         "CPU": cpu,
         "Cores": str(os.cpu_count()),
@@ -101,7 +115,7 @@ def machine() -> dict[str, str]:
         "OS": os_name,
         "Python": platform.python_version(),
         "PostgreSQL": postgres,
-        "ffmpeg": _first([ffmpeg, "-version"]) if ffmpeg else "not found",
+        "ffmpeg": ffmpeg,
     }
 
 

@@ -26,6 +26,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from media_pipeline.ffmpeg import ffmpeg_binary  # noqa: E402
 
 #: The default clip stands for a lecture recorded by a camera: a slide behind a moving
 #: picture, light sensor noise, and the constant high bit rate (16 Mbit/s) that phones and
@@ -45,7 +46,7 @@ def make_clip(target: Path, seconds: int, kind: str = "camera") -> None:
     noise = f",noise=alls={spec['noise']}:allf=t" if spec["noise"] else ""
     subprocess.run(
         [
-            "ffmpeg",
+            ffmpeg_binary(),
             "-hide_banner",
             "-v",
             "error",
@@ -155,7 +156,7 @@ def main() -> None:
 
     # warm the page cache and the binaries once, outside the timings
     subprocess.run(
-        ["ffmpeg", "-v", "error", "-i", str(clip), "-f", "null", "-"], check=True
+        [ffmpeg_binary(), "-v", "error", "-i", str(clip), "-f", "null", "-"], check=True
     )
     runs = {
         "a": pipeline,

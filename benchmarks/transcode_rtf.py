@@ -29,6 +29,8 @@ sys.path.insert(0, str(HERE))
 import _common  # noqa: E402
 from transcode import CLIPS, make_clip  # noqa: E402
 
+from media_pipeline.ffmpeg import ffmpeg_binary  # noqa: E402
+
 
 def long_clip(folder: Path, minutes: int, kind: str) -> Path:
     one = folder / "one-minute.mp4"
@@ -40,7 +42,7 @@ def long_clip(folder: Path, minutes: int, kind: str) -> Path:
     clip = folder / f"lecture-{minutes}min.mp4"
     subprocess.run(
         [
-            "ffmpeg",
+            ffmpeg_binary(),
             "-hide_banner",
             "-v",
             "error",
@@ -102,7 +104,8 @@ def main() -> None:
 
         started = time.perf_counter()
         subprocess.run(
-            ["ffmpeg", "-v", "error", "-i", str(clip), "-f", "null", "-"], check=True
+            [ffmpeg_binary(), "-v", "error", "-i", str(clip), "-f", "null", "-"],
+            check=True,
         )
         decode_s = time.perf_counter() - started
 

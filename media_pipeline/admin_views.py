@@ -9,34 +9,29 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from config.problems import Problem
-from lms.privacy.masking import mask_name
+from core import access
+from core.masking import mask_name
+from core.problems import Problem
 from media_pipeline import services
 from media_pipeline.models import VideoAsset
-from media_pipeline.selectors import asset_playback
+from media_pipeline.selectors import asset_playback, assets_for_staff
 
 
 def _require_staff(request) -> None:
     # Center staff manage lecture videos; Django's is_staff flag is not how roles work here.
     user = request.user
-    if not (user.is_superuser or getattr(user, "is_center_staff", False)):
+    if not access.is_operator(user):
         raise PermissionDenied
 
 
 def index(request):
     _require_staff(request)
-    assets = VideoAsset.objects.select_related("uploaded_by").order_by("-created_at")[
-        :200
-    ]
-    rows = [
-        {
-            "asset": asset,
-            "uploader": mask_name(getattr(asset.uploaded_by, "name", "") or "")
-            if asset.uploaded_by
-            else "",
-        }
-        for asset in assets
-    ]
+    rows = assets_for_staff()
+    for row in rows:
+        uploader = row["asset"].uploaded_by
+        row["uploader"] = (
+            mask_name(getattr(uploader, "name", "") or "") if uploader else ""
+        )
     return TemplateResponse(request, "media_pipeline/admin/index.html", {"rows": rows})
 
 
@@ -63,7 +58,7 @@ def detail(request, asset_id):
     return TemplateResponse(
         request,
         "media_pipeline/admin/detail.html",
-        {"asset": asset, "playback": asset_playback(asset=asset)},
+        {"asset": asset, "playback": asset_playback(asset=asset, user=request.user)},
     )
 
 

@@ -8,9 +8,12 @@ from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from ninja import Router, Schema
 from ninja.responses import Status
+from pydantic import Field
 
-from config.problems import NotFound, PermissionDenied
-from lms.accounts.auth import api_auth
+from core import access
+from core.auth import api_auth
+from core.problems import NotFound, PermissionDenied
+from core.types import MAX_DB_INTEGER, BodyInt, PartNumber
 from media_pipeline import uploads
 from media_pipeline.models import VideoAsset
 from media_pipeline.selectors import asset_playback
@@ -20,11 +23,7 @@ router = Router(tags=["media"])
 
 def _staff(request: HttpRequest):
     user = request.auth if hasattr(request.auth, "is_staff") else request.user
-    if not (
-        user
-        and user.is_authenticated
-        and (user.is_superuser or getattr(user, "is_center_staff", False))
-    ):
+    if not access.is_operator(user):
         raise PermissionDenied("영상을 올리거나 관리할 권한이 없습니다.")
     return user
 
@@ -39,9 +38,9 @@ def _staff_asset(request: HttpRequest, asset_id: uuid.UUID) -> VideoAsset:
 
 
 class UploadStartIn(Schema):
-    title: str = ""
-    filename: str
-    size: int
+    title: str = Field("", max_length=200)
+    filename: str = Field(max_length=255)
+    size: BodyInt = Field(ge=1, le=MAX_DB_INTEGER)
 
 
 class UploadOut(Schema):
@@ -112,7 +111,7 @@ def upload_status(request: HttpRequest, asset_id: uuid.UUID):
     auth=api_auth,
     summary="A presigned URL for one part (S3 storage)",
 )
-def upload_part_url(request: HttpRequest, asset_id: uuid.UUID, part_number: int):
+def upload_part_url(request: HttpRequest, asset_id: uuid.UUID, part_number: PartNumber):
     asset = _staff_asset(request, asset_id)
     return {"url": uploads.upload_part_url(asset=asset, part_number=part_number)}
 
@@ -123,7 +122,7 @@ def upload_part_url(request: HttpRequest, asset_id: uuid.UUID, part_number: int)
     auth=api_auth,
     summary="Send one part (local storage); the body is the part's bytes",
 )
-def upload_part(request: HttpRequest, asset_id: uuid.UUID, part_number: int):
+def upload_part(request: HttpRequest, asset_id: uuid.UUID, part_number: PartNumber):
     asset = _staff_asset(request, asset_id)
     length = int(request.META.get("CONTENT_LENGTH") or 0)
     uploads.upload_part_write(
@@ -157,5 +156,5 @@ def asset_detail(request: HttpRequest, asset_id: uuid.UUID):
         "state": asset.state,
         "progress": asset.progress,
         "reason": asset.reason,
-        "playback": asset_playback(asset=asset),
+        "playback": asset_playback(asset=asset, user=_staff(request)),
     }

@@ -1,4 +1,4 @@
-"""Video assets and their captions. States and rules: DESIGN.md, "Video pipeline"."""
+"""Video assets, their encoding jobs (windows) and captions. States: `states.py`."""
 
 import uuid
 
@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from media_pipeline.states import AssetState, JobState
 
 
 class VideoAsset(models.Model):
@@ -15,16 +17,7 @@ class VideoAsset(models.Model):
     default storage; `master_playlist` is set only when the asset turns ready.
     """
 
-    class State(models.TextChoices):
-        CREATED = "created", _("생성됨")
-        UPLOADING = "uploading", _("업로드 중")
-        UPLOADED = "uploaded", _("업로드 완료")
-        PROBING = "probing", _("검사 중")
-        TRANSCODING = "transcoding", _("변환 중")
-        PUBLISHING = "publishing", _("게시 중")
-        READY = "ready", _("재생 가능")
-        REJECTED = "rejected", _("거부됨")
-        FAILED = "failed", _("실패")
+    State = AssetState
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     title = models.CharField(_("제목"), max_length=200)
@@ -65,6 +58,18 @@ class VideoAsset(models.Model):
     heartbeat_at = models.DateTimeField(_("처리 중 마지막 신호"), null=True, blank=True)
     # [{"name", "width", "height", "bandwidth", "average_bandwidth", "codecs", "playlist"}]
     renditions = models.JSONField(_("변환 결과"), default=list, blank=True)
+    # The audio rendition and the 1 fps I-frame-only rendition of the ready outputs.
+    audio_rendition = models.JSONField(_("음성 변환 결과"), default=dict, blank=True)
+    iframe_rendition = models.JSONField(
+        _("빨리 감기용 변환 결과"), default=dict, blank=True
+    )
+    # When a learner could first start it (the first window and the audio encoded), and
+    # when the whole ladder was ready.
+    playable_at = models.DateTimeField(_("재생 가능해진 때"), null=True, blank=True)
+    ready_at = models.DateTimeField(_("변환 완료된 때"), null=True, blank=True)
+    # Grows whenever what a master playlist lists changes (windows, captions, a new
+    # run), so that its URL changes and no cache serves a stale one.
+    playback_version = models.PositiveIntegerField(_("재생목록 판"), default=0)
     upload_id = models.CharField(_("업로드 ID"), max_length=300, blank=True)
     created_at = models.DateTimeField(_("만든 때"), default=timezone.now)
     state_changed_at = models.DateTimeField(_("상태 바뀐 때"), default=timezone.now)
@@ -82,6 +87,63 @@ class VideoAsset(models.Model):
         return self.state == self.State.READY
 
 
+class VideoWindow(models.Model):
+    """One encoding job of a processing run: a window of the video, encoded into every
+    rung by one ffmpeg process, or (kind audio) the whole audio, encoded once.
+
+    A job is held by a lease (`attempt`, `heartbeat_at`) like the asset: a worker that
+    dies leaves it to another once the lease lapses.
+    """
+
+    class Kind(models.TextChoices):
+        VIDEO = "video", _("영상 구간")
+        AUDIO = "audio", _("음성")
+
+    State = JobState
+
+    asset = models.ForeignKey(
+        VideoAsset, on_delete=models.CASCADE, related_name="windows"
+    )
+    run_id = models.UUIDField(_("처리 실행 ID"))
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.VIDEO)
+    index = models.PositiveIntegerField(_("순번"))
+    start = models.FloatField(_("시작(초)"))
+    end = models.FloatField(_("끝(초)"))
+    state = models.CharField(
+        _("상태"), max_length=10, choices=JobState.choices, default=JobState.PENDING
+    )
+    attempt = models.UUIDField(_("시도 ID"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("시도 횟수"), default=0)
+    worker = models.CharField(_("작업자"), max_length=200, blank=True)
+    # Every worker that held the job, in order (a window redone after its worker died
+    # names both).
+    workers = models.JSONField(default=list, blank=True)
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
+    progress = models.PositiveSmallIntegerField(_("진행률(%)"), default=0)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    # What the job made: storage folder, init segment hashes, fragment byte ranges.
+    outputs = models.JSONField(default=dict, blank=True)
+    reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["run_id", "kind", "index"]
+        verbose_name = _("변환 구간")
+        verbose_name_plural = _("변환 구간")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["asset", "run_id", "kind", "index"], name="one_job_per_window"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(end__gt=models.F("start")),
+                name="window_ends_after_start",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.asset_id} {self.kind} {self.index}"
+
+
 class VideoCaption(models.Model):
     """A caption track of an asset, stored as WebVTT whatever was uploaded."""
 
@@ -94,6 +156,9 @@ class VideoCaption(models.Model):
     language = models.CharField(_("언어 코드"), max_length=10, default="ko")
     label = models.CharField(_("표시 이름"), max_length=40, default="한국어")
     vtt_path = models.CharField(_("WebVTT 경로"), max_length=500)
+    # Subtitles for the deaf and hard of hearing: sounds and music described as well as
+    # speech (HLS CHARACTERISTICS, Apple's authoring specification 4.x).
+    sdh = models.BooleanField(_("청각장애인용 자막(소리 설명 포함)"), default=False)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

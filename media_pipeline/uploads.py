@@ -18,7 +18,7 @@ from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from config.problems import Conflict
+from core.problems import Conflict
 from media_pipeline.models import VideoAsset
 from media_pipeline.services import (
     InvalidUpload,

@@ -8,11 +8,14 @@ from pathlib import Path
 import pytest
 from django.core.files.storage import default_storage
 
-FF = ["ffmpeg", "-hide_banner", "-nostdin", "-v", "error", "-y"]
+from media_pipeline.ffmpeg import ffmpeg_binary
+
+FF = ["-hide_banner", "-nostdin", "-v", "error", "-y"]
 
 
 def _ff(*args: str) -> None:
-    subprocess.run([*FF, *args], check=True, timeout=300)
+    """Make a clip with the ffmpeg the pipeline itself resolves (system or bundled)."""
+    subprocess.run([ffmpeg_binary(), *FF, *args], check=True, timeout=300)
 
 
 def _av(target: Path, *, size: str, seconds: int, rate: int = 25, audio=True, extra=()):
@@ -126,11 +129,72 @@ def clips(tmp_path_factory) -> dict[str, Path]:
     return c
 
 
+#: Long enough for three windows of 6 s (0-6, 6-12, 12-19: the last takes the rest).
+CHUNK_SECONDS = 19
+
+
+@pytest.fixture(scope="session")
+def chunk_clips(tmp_path_factory) -> dict[str, Path]:
+    """The kinds lecturers upload, long enough to be cut into three windows."""
+    d = tmp_path_factory.mktemp("chunk-clips")
+    n = CHUNK_SECONDS
+    c: dict[str, Path] = {}
+    c["landscape"] = _av(d / "landscape.mp4", size="1280x720", seconds=n)
+    c["portrait"] = _av(d / "portrait.mp4", size="480x854", seconds=n)
+    c["odd"] = _av(
+        d / "odd.mp4",
+        size="641x367",
+        seconds=n,
+        extra=(
+            "-vf",
+            "scale=641:367",
+            "-c:v",
+            "libx264",
+            "-preset",
+            "ultrafast",
+            "-pix_fmt",
+            "yuv444p",
+        ),
+    )
+    c["vfr"] = _av(
+        d / "vfr.mkv",
+        size="640x360",
+        seconds=n,
+        rate=30,
+        extra=("-vf", r"select=not(mod(n\,3))+eq(mod(n\,7)\,1)", "-fps_mode", "vfr"),
+    )
+    c["no_audio"] = _av(d / "silent.mp4", size="640x360", seconds=n, audio=False)
+    c["hevc10"] = _av(
+        d / "hevc10.mkv",
+        size="640x360",
+        seconds=n,
+        extra=(
+            "-c:v",
+            "libx265",
+            "-preset",
+            "ultrafast",
+            "-pix_fmt",
+            "yuv420p10le",
+            "-x265-params",
+            "log-level=error",
+        ),
+    )
+    return c
+
+
 @pytest.fixture
 def fast_transcode(settings, tmp_path):
     settings.VIDEO_X264_PRESET = "ultrafast"
     settings.VIDEO_WORK_DIR = tmp_path / "work"
     return settings
+
+
+@pytest.fixture
+def small_windows(fast_transcode):
+    """Windows of one segment each, so that short test clips make several."""
+    fast_transcode.VIDEO_WINDOW_SECONDS = 6
+    fast_transcode.VIDEO_FIRST_WINDOW_SECONDS = 6
+    return fast_transcode
 
 
 def storage_files(prefix: str) -> list[str]:

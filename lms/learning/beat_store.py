@@ -24,7 +24,7 @@ from django.db import IntegrityError, connection
 from django.utils.dateparse import parse_datetime
 
 from cms.courses import LessonPage
-from lms.learning.models import LessonProgress, PlaybackSession
+from lms.learning.models import LearnerClock, LessonProgress, PlaybackSession
 
 
 @dataclass
@@ -46,6 +46,11 @@ class BeatContext:
     position: float
     completed_at: dt.datetime | None
     version: int | None  # of the progress row as read
+    # The learner's clock (models.LearnerClock); clock_version None: no row yet.
+    credited_until: dt.datetime | None
+    holder_lesson_id: int | None
+    holder_seen_at: dt.datetime | None
+    clock_version: int | None
 
 
 @dataclass
@@ -59,22 +64,31 @@ class SessionRow:
     has_receipt: bool  # of the beat being folded (only asked of its own session)
 
 
-# The progress row sits in a CTE of its own: PostgreSQL does not lock the nullable
-# side of an outer join, and the first beat of a lesson has no progress row yet. The
+# The progress row and the learner's clock sit in CTEs of their own: PostgreSQL does
+# not lock the nullable side of an outer join, and the first beat of a lesson has no
+# progress row yet. Locked, the clock goes first (the progress row's filter waits for
+# it), as in the write, so two beats never wait on each other's rows in turn. The
 # parent course is the page whose path is the lesson's less one step.
 _CONTEXT_SQL = """
-        WITH lp AS (
+        WITH clk AS (
+            SELECT credited_until, holder_lesson_id, holder_seen_at, version
+            FROM learning_learnerclock
+            WHERE user_id = %s FOR UPDATE
+        ),
+        lp AS (
             SELECT id, ranges, watched_seconds, credited_seconds, position, completed_at,
                    version
             FROM learning_lessonprogress
-            WHERE user_id = %s AND lesson_id = %s FOR UPDATE
+            WHERE user_id = %s AND lesson_id = %s
+              AND (SELECT count(*) FROM clk) >= 0 FOR UPDATE
         )
         SELECT video.duration,
                e.id, e.completed_at, e.last_lesson_id, e.last_activity_at,
                course.lesson_coverage_percent, course.lesson_time_percent,
                course.daily_lesson_cap,
                lp.id, lp.ranges, lp.watched_seconds, lp.credited_seconds, lp.position,
-               lp.completed_at, lp.version
+               lp.completed_at, lp.version,
+               clk.credited_until, clk.holder_lesson_id, clk.holder_seen_at, clk.version
         FROM wagtailcore_page page
         JOIN cms_lessonpage lesson ON lesson.page_ptr_id = page.id
         LEFT JOIN media_pipeline_videoasset video
@@ -88,6 +102,7 @@ _CONTEXT_SQL = """
         LEFT JOIN learning_enrollment e
             ON e.course_id = course.page_ptr_id AND e.user_id = %s
         LEFT JOIN lp ON 1 = 1
+        LEFT JOIN clk ON 1 = 1
         WHERE page.id = %s AND page.live
     """
 
@@ -156,7 +171,7 @@ def context_read(*, user_id: int, lesson_id: int, lock: bool) -> BeatContext | N
     with _cursor() as cursor:
         cursor.execute(
             sql,
-            [user_id, lesson_id, LessonPage.steplen, user_id, lesson_id],
+            [user_id, user_id, lesson_id, LessonPage.steplen, user_id, lesson_id],
         )
         row = cursor.fetchone()
     if row is None:
@@ -178,14 +193,39 @@ def context_read(*, user_id: int, lesson_id: int, lock: bool) -> BeatContext | N
         position=row[12] or 0.0,
         completed_at=_aware(row[13]),
         version=row[14],
+        credited_until=_aware(row[15]),
+        holder_lesson_id=row[16],
+        holder_seen_at=_aware(row[17]),
+        clock_version=row[18],
     )
 
 
 def progress_create(
-    *, user_id: int, lesson_id: int, enrollment_id: int, now: dt.datetime
+    *,
+    user_id: int,
+    lesson_id: int,
+    enrollment_id: int,
+    now: dt.datetime,
+    progress: bool = True,
+    clock: bool = False,
 ) -> None:
-    """The progress row of a first beat; a concurrent first beat may have made it."""
+    """The progress row of a first beat of the lesson and/or the learner's clock of the
+    learner's first beat; a concurrent first beat may have made them.
+
+    A new clock has credited nothing yet: it starts at the beat's server time.
+    """
     with _cursor() as cursor:
+        if clock:
+            cursor.execute(
+                """
+                INSERT INTO learning_learnerclock (user_id, credited_until, version)
+                VALUES (%s, %s, 0)
+                ON CONFLICT (user_id) DO NOTHING
+                """,
+                [user_id, _db_datetime(now)],
+            )
+        if not progress:
+            return
         cursor.execute(
             """
             INSERT INTO learning_lessonprogress
@@ -261,19 +301,27 @@ _ACTIVITY_UPDATE = """
     UPDATE learning_enrollment SET last_lesson_id = %s, last_activity_at = %s
     WHERE id = %s AND %s
 """
+_CLOCK_UPDATE = """
+    UPDATE learning_learnerclock
+    SET credited_until = %s, holder_lesson_id = %s, holder_seen_at = %s,
+        version = version + 1
+    WHERE user_id = %s AND version = %s
+"""
 _PROGRESS_UPDATE = """
     UPDATE learning_lessonprogress
     SET ranges = %s, watched_seconds = %s, credited_seconds = %s,
         position = %s, completed_at = %s, updated_at = %s, version = version + 1
     WHERE id = %s AND version = %s
 """
-# On PostgreSQL they are one statement, so one transaction of their own, and the
-# progress row goes first: only if it is still the version the fold was computed from
-# (no other beat of this learner and lesson wrote it since) does anything else follow.
+# On PostgreSQL they are one statement, so one transaction of their own. The learner's
+# clock goes first, then the progress row: only if both are still at the versions the
+# fold was computed from (no other beat of this learner, of any lesson, wrote since:
+# every beat raises the clock's version) does anything else follow.
 # A session id that another lesson's beat took meanwhile leaves the session alone;
 # the receipt's seq is then NULL, which aborts the whole statement (IntegrityError).
 _BEAT_WRITE_PG = (
-    f"WITH p AS ({_PROGRESS_UPDATE} RETURNING id),"  # noqa: S608  # nosec B608
+    f"WITH clk AS ({_CLOCK_UPDATE} RETURNING id),"  # noqa: S608  # nosec B608
+    f" p AS ({_PROGRESS_UPDATE} AND EXISTS (SELECT 1 FROM clk) RETURNING id),"
     f" sess AS ({_SESSION_INTO} SELECT %s, p.id, %s, %s, %s, %s FROM p"
     f" {_SESSION_ON_CONFLICT} RETURNING id),"
     " receipt AS (INSERT INTO learning_heartbeatreceipt (session_id, seq, received_at)"
@@ -287,20 +335,29 @@ def beat_write(
     *,
     progress: LessonProgress,
     version: int,
+    clock: LearnerClock,
     session: SessionRow,
     seq: int,
     now: dt.datetime,
     touch_activity: bool,
 ) -> bool:
-    """Store the folded beat: the progress row's figures, its session's window, its
-    receipt and, when `touch_activity`, the enrollment's last lesson and time.
+    """Store the folded beat: the learner's clock, the progress row's figures, its
+    session's window, its receipt and, when `touch_activity`, the enrollment's last
+    lesson and time.
 
-    False when the progress row is no longer at `version`: nothing is written, and the
-    caller folds again under the row lock. Raises IntegrityError when the session id
+    False when the clock is no longer at `clock.version` or the progress row at
+    `version`: nothing is written, and the caller folds again under the row locks. Raises IntegrityError when the session id
     was taken by another lesson's beat meanwhile.
     """
     stamp = _db_datetime(now)
     session_id = _db_uuid(session.id)
+    ticks = [
+        _db_datetime(clock.credited_until),
+        clock.holder_lesson_id,
+        _db_datetime(clock.holder_seen_at) if clock.holder_seen_at else None,
+        clock.user_id,
+        clock.version,
+    ]
     window = [
         _db_datetime(session.first_beat_at),
         _db_datetime(session.last_beat_at),
@@ -322,9 +379,21 @@ def beat_write(
         if connection.vendor == "postgresql":
             cursor.execute(
                 _BEAT_WRITE_PG,
-                [*figures, session_id, *window, session_id, seq, stamp, *activity],
+                [
+                    *ticks,
+                    *figures,
+                    session_id,
+                    *window,
+                    session_id,
+                    seq,
+                    stamp,
+                    *activity,
+                ],
             )
             return cursor.fetchone()[0] == 1
+        cursor.execute(_CLOCK_UPDATE, ticks)
+        if cursor.rowcount != 1:
+            return False
         cursor.execute(_PROGRESS_UPDATE, figures)
         if cursor.rowcount != 1:
             return False

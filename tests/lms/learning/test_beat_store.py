@@ -14,6 +14,7 @@ from lms.learning import beat_store
 from lms.learning.models import (
     Enrollment,
     HeartbeatReceipt,
+    LearnerClock,
     LessonProgress,
     PlaybackSession,
 )
@@ -126,7 +127,13 @@ def test_the_sql_names_only_tables_that_exist():
     named = set(
         re.findall(r"\b(?:learning|cms|wagtailcore|media_pipeline)_\w+", statements)
     )
-    models = {LessonProgress, PlaybackSession, HeartbeatReceipt, Enrollment}
+    models = {
+        LessonProgress,
+        PlaybackSession,
+        HeartbeatReceipt,
+        Enrollment,
+        LearnerClock,
+    }
     assert {model._meta.db_table for model in models} <= named
     assert named <= set(connection.introspection.table_names())
 
@@ -146,11 +153,12 @@ def test_a_beats_statements_are_prepared_once_and_django_s_are_not(lesson):
             "SELECT statement, generic_plans + custom_plans FROM pg_prepared_statements"
         )
         prepared = cursor.fetchall()
-    # The first beat's insert, the context (twice on the first beat), the sessions and
+    # The first beat's two inserts (clock, progress), the context (twice on the first
+    # beat), the sessions and
     # the write; nothing of the ORM's, however often it ran.
-    assert len(prepared) == 4
+    assert len(prepared) == 5
     assert all("learning_" in statement for statement, _plans in prepared)
-    assert sorted(plans for _statement, plans in prepared) == [1, 4, 4, 5]
+    assert sorted(plans for _statement, plans in prepared) == [1, 1, 4, 4, 5]
 
 
 def test_a_write_computed_from_a_row_another_beat_wrote_since_changes_nothing(lesson):
@@ -181,9 +189,18 @@ def test_a_write_computed_from_a_row_another_beat_wrote_since_changes_nothing(le
         position=40.0,
     )
 
+    clock = LearnerClock(
+        user_id=user.pk,
+        credited_until=stale.credited_until,
+        holder_lesson_id=lesson.pk,
+        holder_seen_at=now,
+        version=stale.clock_version,
+    )
+
     written = beat_store.beat_write(
         progress=folded,
         version=stale.version,
+        clock=clock,
         session=window,
         seq=0,
         now=now,

@@ -8,6 +8,10 @@ class AccountsConfig(AppConfig):
     label = "accounts"
     verbose_name = "계정"
 
+    def ready(self) -> None:
+        # Late: receivers connect once the app registry is ready.
+        from lms.accounts import signals  # noqa: F401
+
 
 class AccountsUsersAdminConfig(WagtailUsersAppConfig):
     """Wagtail's user admin, with our user fields (name, role, center, organization)."""

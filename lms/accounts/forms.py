@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.users.forms import UserCreationForm, UserEditForm
 
 from lms.accounts.models import User
+from lms.accounts.services import user_sync_role_groups
+from lms.privacy.services import consent_current, consent_record
 
 
 class SignupDetailsForm(forms.Form):
@@ -25,7 +27,6 @@ class SignupDetailsForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from lms.privacy.services import consent_current
 
         self.consent = consent_current(purpose_kind="signup")
         self.fields["consent_version"].initial = self.consent.version
@@ -49,7 +50,6 @@ class SignupDetailsForm(forms.Form):
         return shown
 
     def signup(self, request, user: User) -> None:
-        from lms.privacy.services import consent_record
 
         user.name = self.cleaned_data["name"]
         user.save(update_fields=["name"])
@@ -70,7 +70,6 @@ class _AccountFieldsMixin:
         self.fields["name"].required = True
 
     def save(self, commit=True):
-        from lms.accounts.services import user_sync_role_groups
 
         user = super().save(commit=commit)
         if commit:

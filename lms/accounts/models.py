@@ -9,12 +9,10 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core import access
 
-class Role(models.TextChoices):
-    LEARNER = "learner", _("학습자")
-    ORG_CONTACT = "org_contact", _("기관 담당자")
-    TRAINER = "trainer", _("강사")
-    STAFF = "staff", _("센터 담당자")
+# The roles are the access policy's (core/access.py); imported here for the models.
+Role = access.Role
 
 
 class Organization(models.Model):
@@ -109,4 +107,4 @@ class User(AbstractUser):
 
     @property
     def is_center_staff(self) -> bool:
-        return self.role == Role.STAFF and self.center_id is not None
+        return access.is_center_staff(self)

@@ -6,11 +6,15 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from config.problems import TooManyRequests, render_problem
+from core.problems import TooManyRequests, render_problem
 
 
 def username_from_attempt(request: HttpRequest, credentials: dict | None) -> str:
-    """The login name of an attempt, whichever form sent it (allauth says "login")."""
+    """The account an attempt names, whichever login string and form named it.
+
+    A username and an e-mail address of one account count as one: failures by either
+    lock both. A string that names no account is counted as itself.
+    """
     credentials = credentials or {}
     data = getattr(request, "POST", {}) or {}
     value = (
@@ -21,7 +25,25 @@ def username_from_attempt(request: HttpRequest, credentials: dict | None) -> str
         or getattr(request, "axes_api_username", "")
         or ""
     )
-    return value.strip().lower()
+    return account_key(value)
+
+
+def account_key(login: str) -> str:
+    from django.db.models import Q
+
+    # Late: django-axes loads this module from settings, before the models exist.
+    from lms.accounts.models import User
+
+    login = (login or "").strip()
+    if not login:
+        return ""
+    match = (
+        User.objects.filter(Q(username__iexact=login) | Q(email__iexact=login))
+        .order_by("pk")
+        .values_list("pk", flat=True)
+        .first()
+    )
+    return f"account:{match}" if match is not None else login.lower()
 
 
 def lockout_response(

@@ -8,13 +8,17 @@ them, they see and open only the accounts of their own center (others answer 404
 from wagtail.users.views import users as wagtail_users
 from wagtail.users.views.users import UserViewSet as WagtailUserViewSet
 
+from core import access
 from lms.accounts.forms import AdminUserCreationForm, AdminUserEditForm
+from lms.privacy.services import personal_data_list_viewed
 
 
 def _scoped(queryset, viewer):
-    if viewer.is_superuser:
+    # Superusers see every account; center staff only the staff of their own center
+    # (the metropolitan center too: people are managed where they work).
+    if access.is_superuser(viewer):
         return queryset
-    if getattr(viewer, "is_center_staff", False):
+    if access.is_center_staff(viewer):
         return queryset.filter(center=viewer.center_id)
     return queryset.none()
 
@@ -24,7 +28,6 @@ class UserIndexView(wagtail_users.IndexView):
         return _scoped(super().get_base_queryset(), self.request.user)
 
     def get_context_data(self, **kwargs):
-        from lms.privacy.services import personal_data_list_viewed
 
         context = super().get_context_data(**kwargs)
         personal_data_list_viewed(

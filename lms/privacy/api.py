@@ -5,7 +5,7 @@ from datetime import datetime
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from lms.accounts.api import ProblemOut
+from core.problems import ProblemOut
 from lms.privacy.services import consent_current
 
 router = Router(tags=["privacy"])

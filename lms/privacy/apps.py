@@ -9,6 +9,7 @@ class PrivacyConfig(AppConfig):
     def ready(self) -> None:
         from django.conf import settings
 
+        # Late: models can be imported only once the app registry is ready.
         from lms.privacy import retention
         from lms.privacy.models import ConsentRecord, PersonalDataAccess
 

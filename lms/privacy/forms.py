@@ -4,8 +4,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from wagtail.documents.forms import BaseDocumentForm
 
+from core.uploads import check_upload
 from lms.privacy.services import EXPORT_REASON_MIN_LENGTH
-from lms.privacy.uploads import content_matches_name, read_head
 
 
 class ExportReasonForm(forms.Form):
@@ -26,11 +26,5 @@ class ContentCheckedDocumentForm(BaseDocumentForm):
     def clean_file(self):
         uploaded = self.cleaned_data.get("file")
         if uploaded and hasattr(uploaded, "read") and getattr(uploaded, "name", ""):
-            if not content_matches_name(name=uploaded.name, head=read_head(uploaded)):
-                raise forms.ValidationError(
-                    _(
-                        "파일 내용이 확장자와 맞지 않습니다. 올바른 문서 파일을 올려 주세요."
-                    ),
-                    code="content_mismatch",
-                )
+            check_upload(uploaded, purpose="document")
         return uploaded

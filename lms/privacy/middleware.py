@@ -9,16 +9,14 @@ from django.conf import settings
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse
 
-from config.problems import Unauthenticated, render_problem
+from core import access
+from core.problems import Unauthenticated, render_problem
 
 LAST_SEEN_KEY = "privacy_staff_last_seen"
 
 
 def is_timed_user(user) -> bool:
-    return bool(
-        user.is_authenticated
-        and (user.is_superuser or getattr(user, "is_center_staff", False))
-    )
+    return access.is_operator(user)
 
 
 def session_touch(request: HttpRequest) -> int:

@@ -108,3 +108,32 @@ class ConsentRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} {self.version}"
+
+
+class AccessLogReview(models.Model):
+    """A staff member's acknowledgement that they reviewed one month of the access log
+    (개인정보의 안전성 확보조치 기준: 접속기록 월 1회 이상 점검). Also in the audit trail."""
+
+    month = models.DateField(_("점검 월"), help_text=_("그 달의 1일"))
+    reviewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("점검자"),
+    )
+    acknowledged_at = models.DateTimeField(_("확인한 때"), default=timezone.now)
+    unusual_count = models.PositiveIntegerField(_("이상 건수"), default=0)
+    note = models.CharField(_("의견"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-month", "acknowledged_at"]
+        verbose_name = _("접속기록 점검")
+        verbose_name_plural = _("접속기록 점검")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "reviewer"], name="one_review_per_month_and_reviewer"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.reviewer_id}"

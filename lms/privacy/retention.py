@@ -9,6 +9,13 @@ Apps register their models once (in their AppConfig.ready):
 
 `purge_expired` (run daily by the Celery task privacy.purge_expired) deletes the rows
 whose `field` is older than `days`, and the files their `storage_fields` point to.
+
+Records whose expiry is not one date column (a whole hash chain of training records,
+kept a number of years after its year) register a purger instead:
+
+    retention.register_purger("records.RecordChain", purge_expired_chains, reason=...)
+
+`purge(now=...)` deletes what has expired and returns how many; it logs what it removed.
 """
 
 from __future__ import annotations
@@ -70,6 +77,29 @@ def register(
     return rule
 
 
+@dataclass(frozen=True)
+class RetentionPurger:
+    label: str
+    purge: Callable[..., int]
+    reason: str = ""
+
+
+_purgers: dict[str, RetentionPurger] = {}
+
+
+def register_purger(
+    label: str, purge: Callable[..., int], *, reason: str = ""
+) -> RetentionPurger:
+    """Run `purge(now=...)` with the rules; registering the label again replaces."""
+    purger = RetentionPurger(label, purge, reason)
+    _purgers[label] = purger
+    return purger
+
+
+def purgers() -> list[RetentionPurger]:
+    return sorted(_purgers.values(), key=lambda purger: purger.label)
+
+
 def rules() -> list[RetentionRule]:
     return sorted(_rules.values(), key=lambda rule: rule.label)
 
@@ -115,5 +145,11 @@ def purge_expired(*, now: datetime | None = None) -> dict[str, int]:
         except Exception:  # noqa: BLE001 - logged; the next day's run tries again
             logger.exception("retention purge of %s failed", rule.label)
             counts[rule.label] = -1
+    for purger in purgers():
+        try:
+            counts[purger.label] = purger.purge(now=now)
+        except Exception:  # noqa: BLE001 - logged; the next day's run tries again
+            logger.exception("retention purge of %s failed", purger.label)
+            counts[purger.label] = -1
     logger.info("retention purge: %s", counts)
     return counts

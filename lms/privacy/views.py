@@ -5,7 +5,7 @@ from django.http import HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from config.problems import PermissionDenied, Unauthenticated, render_problem
+from core.problems import PermissionDenied, Unauthenticated, render_problem
 from lms.privacy.middleware import is_timed_user, session_touch
 
 

@@ -1,10 +1,15 @@
-"""Wagtail admin wiring of privacy: the staff idle-timeout warning on every admin page."""
+"""Wagtail admin wiring of privacy: the staff idle-timeout warning on every admin page,
+and the monthly access-log review (설정 → 접속기록 월간 점검)."""
 
 from django.conf import settings
 from django.templatetags.static import static
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.html import format_html
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
+
+from lms.privacy import admin_views
+from lms.privacy.services import personal_data_access_record
 
 
 @hooks.register("insert_global_admin_js")
@@ -28,7 +33,6 @@ def idle_timeout_style():
 
 
 def _log_user_access(request, user, action: str) -> None:
-    from lms.privacy.services import personal_data_access_record
 
     personal_data_access_record(
         actor=request.user,
@@ -55,3 +59,29 @@ def log_user_edit(request, user):
 def log_user_delete(request, user):
     if request.method == "POST":
         _log_user_access(request, user, "delete")
+
+
+@hooks.register("register_admin_urls")
+def register_access_review_urls():
+    return [
+        path(
+            "privacy/access-review/",
+            admin_views.access_review,
+            name="privacy_access_review",
+        )
+    ]
+
+
+class AccessReviewMenuItem(MenuItem):
+    def is_shown(self, request):
+        return admin_views.may_review(request.user)
+
+
+@hooks.register("register_settings_menu_item")
+def register_access_review_menu_item():
+    return AccessReviewMenuItem(
+        "접속기록 월간 점검",
+        reverse("privacy_access_review"),
+        icon_name="view",
+        order=920,
+    )

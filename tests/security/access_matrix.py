@@ -25,7 +25,11 @@ with "routes without a row"):
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
+
+# A deadline the API accepts (dates are bounded to five years ahead, core/types.py).
+_THIS_YEAR = dt.date.today().year
 
 ANON = "anonymous"
 LEARNER = "learner"
@@ -112,6 +116,11 @@ ADMIN_404 = {**admin_area(404)}
 PAGE_ROWS: list[Row] = [
     # The public site (Wagtail's page tree) and documents.
     Row("^((?:[\\w\\-]+/)*)$", "/", everyone(200), note="Wagtail pages"),
+    # The media folder itself is not a site: with DEBUG off no path of it is served except
+    # by the views below (signed video outputs, image renditions), so a stored document's
+    # own file name answers 404 to everyone.
+    Row("^((?:[\\w\\-]+/)*)$", "/media/{document_storage_name}", everyone(404)),
+    Row("^((?:[\\w\\-]+/)*)$", "/media/original_images/matrix.png", everyone(404)),
     Row(
         "documents/^(\\d+)/(.*)$",
         "/documents/{document_id}/{document_filename}",
@@ -139,12 +148,11 @@ PAGE_ROWS: list[Row] = [
     Row("accounts/inactive/", "/accounts/inactive/", everyone(200)),
     Row("accounts/reauthenticate/", "/accounts/reauthenticate/", signed_in(200)),
     Row("accounts/email/", "/accounts/email/", signed_in(200)),
-    Row("accounts/confirm-email/", "/accounts/confirm-email/", everyone(200)),
     Row(
-        "accounts/^confirm-email/(?P<key>[-:\\w]+)/$",
-        "/accounts/confirm-email/not-a-key/",
-        everyone(200),
-        note="an unknown key shows the 'invalid link' page",
+        "accounts/confirm-email/",
+        "/accounts/confirm-email/",
+        everyone(302),
+        note="the page for the mailed sign-up code; with no sign-up under way it goes on",
     ),
     Row("accounts/password/change/", "/accounts/password/change/", signed_in(200)),
     Row("accounts/password/set/", "/accounts/password/set/", signed_in(302)),
@@ -307,6 +315,23 @@ API_ROWS: list[Row] = [
     ),
     Row("GET /api/v1/auth/me", "/api/v1/auth/me", signed_in(200, anonymous=401)),
     Row(
+        "GET /api/v1/auth/tokens", "/api/v1/auth/tokens", signed_in(200, anonymous=401)
+    ),
+    Row(
+        "DELETE /api/v1/auth/tokens/{token_id}",
+        "/api/v1/auth/tokens/999999",
+        signed_in(404, anonymous=401),
+        method="DELETE",
+        note="another user's token answers 404 too (tests/security/test_rows.py)",
+    ),
+    Row(
+        "POST /api/v1/auth/logout",
+        None,
+        signed_in(204, anonymous=401),
+        method="POST",
+        note="ends the matrix client's session; tests/security/test_rows.py row 7",
+    ),
+    Row(
         "GET /api/v1/privacy/consent",
         "/api/v1/privacy/consent",
         everyone(200),
@@ -316,10 +341,31 @@ API_ROWS: list[Row] = [
 # --- Video pipeline, online learning, outreach ------------------------------------------------
 PAGE_ROWS += [
     Row(
-        "^media/(?P<path>videos/hls/.+)$",
-        "/media/videos/hls/no-such-asset/master.m3u8",
+        "^media/play/(?P<grant>[A-Za-z0-9_:.-]{10,400})/v(?P<version>\\d{1,9})/"
+        "(?P<name>(?:subs/)?[A-Za-z0-9_-]{1,40}\\.m3u8)$",
+        "/media/play/not-a-grant-at-all/v1/master.m3u8",
         everyone(404),
-        note="public HLS files of published videos; unknown files 404",
+        note="playlists for the holder of a playback grant (issued by the page that"
+        " shows the player, bound to its viewer); tests/media_pipeline/test_playback.py",
+    ),
+    Row(
+        "media/signed/<path:name>",
+        "/media/signed/videos/hls/x/master.m3u8?expires=1&signature=0",
+        everyone(404),
+        note="local storage files behind a signed URL that lasts minutes; 403 once"
+        " expired, 404 for a wrong signature or a name outside videos/hls/",
+    ),
+    Row(
+        "media/images/<str:name>",
+        "/media/images/{image_rendition}",
+        everyone(200),
+        note="Wagtail image renditions (pages and rich text) from the local storage; only"
+        " raster images inside images/, tests/cms/test_rendition_file.py",
+    ),
+    Row(
+        "media/images/<str:name>",
+        "/media/images/..%2f{document_storage_name}",
+        everyone(404),
     ),
     Row(
         "admin/videos/",
@@ -416,13 +462,21 @@ PAGE_ROWS += [
     Row(
         "my/courses/<int:course_id>/test/",
         "/my/courses/{course_id}/test/",
-        {**signed_in(404), LEARNER: 200},
-        note="only the enrolled learner takes the test",
+        {**signed_in(404), LEARNER: 302},
+        note="only the enrolled learner takes the test, once the lessons are complete"
+        " (the matrix's learner has watched none: back to the course page)",
+    ),
+    Row(
+        "my/courses/<int:course_id>/test/<int:attempt_id>/",
+        "/my/courses/{course_id}/test/999999/",
+        signed_in(404),
+        note="a result of one's own submitted attempt only; tests/lms/learning/"
+        "test_course_test_pages.py",
     ),
     Row(
         "my/courses/<int:course_id>/survey/",
         "/my/courses/{course_id}/survey/",
-        {**signed_in(404), LEARNER: 200},
+        {**signed_in(404), LEARNER: 302},
     ),
     Row(
         "my/certificates/<str:number>.pdf",
@@ -434,6 +488,12 @@ PAGE_ROWS += [
         "/my/lessons/999999/beacon/",
         signed_in(404),
         method="POST",
+    ),
+    Row(
+        "certificates/verify/",
+        "/certificates/verify/",
+        everyone(200),
+        note="public form to type a certificate's number into",
     ),
     Row(
         "certificates/verify/<str:number>",
@@ -458,6 +518,12 @@ PAGE_ROWS += [
         note="POST only",
     ),
     Row(
+        "outreach/trainer/offers/<int:offer_id>/decline/",
+        "/outreach/trainer/offers/{other_offer_id}/decline/",
+        signed_in(404),
+        note="the confirmation page of the trainer's own waiting offer only",
+    ),
+    Row(
         "outreach/survey/<uuid:token>/",
         "/outreach/survey/00000000-0000-0000-0000-000000000000/",
         everyone(404),
@@ -466,6 +532,25 @@ PAGE_ROWS += [
         "outreach/survey/<uuid:token>/qr.svg",
         "/outreach/survey/00000000-0000-0000-0000-000000000000/qr.svg",
         everyone(404),
+    ),
+    Row(
+        "outreach/requests/<uuid:token>/survey-sheet/",
+        "/outreach/requests/{request_token}/survey-sheet/",
+        everyone(404),
+        note="the follow-up token is the key; 404 until the request has a session",
+    ),
+    Row(
+        "outreach/trainer/sessions/<int:session_id>/survey-sheet/",
+        "/outreach/trainer/sessions/999999/survey-sheet/",
+        signed_in(404),
+        note="the session's own trainer only (tests/security/test_row06_*)",
+    ),
+    # Teaching materials: only through a short-lived link made out to its holder.
+    Row(
+        "trainers/materials/<str:token>/",
+        "/trainers/materials/not-a-signed-link/",
+        everyone(404),
+        note="who gets 200 with a real link: tests/security/test_row02_materials.py",
     ),
 ]
 
@@ -535,8 +620,9 @@ API_ROWS += [
     Row(
         "POST /api/v1/courses/{course_id}/survey",
         "/api/v1/courses/{course_id}/survey",
-        owner_only(LEARNER),
+        owner_only(LEARNER, 409),
         method="POST",
+        note="the enrolled learner only, once the lessons are complete (409 before)",
         data={"score": 5, "comment": ""},
     ),
     # Outreach.
@@ -707,7 +793,7 @@ API_ROWS += [
         "/api/v1/org/assignments",
         {**ORG_API, ORG: 404},
         method="POST",
-        data={"course_id": 999999, "deadline": "2099-12-31"},
+        data={"course_id": 999999, "deadline": f"{_THIS_YEAR}-12-31"},
         note="no such course: 404 to the contact (creating: tests/lms/organizations)",
     ),
     Row(
@@ -780,5 +866,27 @@ PAGE_ROWS += [
         "/admin/reports/education/?year=2026&center={request_center_id}",
         {**admin_area(200), STAFF_OTHER: 404},
         note="another center's dashboard answers 404 to a regional center's staff",
+    ),
+]
+PAGE_ROWS += [
+    Row(
+        "admin/audit/",
+        "/admin/audit/",
+        {**admin_area(200), STAFF_OTHER: 302},
+        note="the audit trail: superusers and the metropolitan center's staff",
+    ),
+]
+PAGE_ROWS += [
+    Row(
+        "admin/records/",
+        "/admin/records/?verify=1",
+        {**admin_area(200), STAFF_OTHER: 302},
+        note="training record chains and their verification: as the audit trail",
+    ),
+    Row(
+        "admin/privacy/access-review/",
+        "/admin/privacy/access-review/?month=2026-10",
+        {**admin_area(200), STAFF_OTHER: 302},
+        note="the monthly access-log review: the metropolitan center's privacy officer",
     ),
 ]

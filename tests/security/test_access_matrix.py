@@ -5,6 +5,7 @@ A new route without a row fails `test_every_route_has_a_row`; see access_matrix.
 
 from __future__ import annotations
 
+import io
 import json
 import re
 import uuid
@@ -12,10 +13,13 @@ import uuid
 import pytest
 from axes.utils import reset as axes_reset
 from django.core.files.base import ContentFile
+from django.core.files.images import ImageFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 from django.utils import timezone
+from PIL import Image as PILImage
 from wagtail.documents.models import Document
+from wagtail.images import get_image_model
 from wagtail.models import Page
 
 from cms.courses import CoursePage, LessonPage
@@ -120,6 +124,11 @@ def matrix_objects(db) -> dict:
     document = Document(title="안내서")
     document.file.save("guide.pdf", ContentFile(b"%PDF-1.4\n%%EOF\n"), save=False)
     document.save()
+    image = get_image_model()(title="교육 사진")
+    picture = io.BytesIO()
+    PILImage.new("RGB", (40, 30), (200, 40, 40)).save(picture, "PNG")
+    image.file.save("matrix.png", ImageFile(picture, name="matrix.png"), save=False)
+    image.save()
     learner = User.objects.get(username="learner")
     org_user = User.objects.get(username="org")
     trainer = User.objects.get(username="trainer")
@@ -154,7 +163,10 @@ def matrix_objects(db) -> dict:
     foreign_request.idempotency_key = None
     foreign_request.organization = None
     foreign_request.save()
-    offer = Offer.objects.filter(trainer__user=trainer).first()
+    # The demo trainer's waiting offer (the demo also has their accepted ones).
+    offer = Offer.objects.filter(
+        trainer__user=trainer, state=OfferState.OFFERED
+    ).first()
     # An offer of another trainer of the pool on the same request.
     other_profile = TrainerProfile.objects.exclude(user=trainer).first()
     other_offer = Offer.objects.create(
@@ -201,6 +213,8 @@ def matrix_objects(db) -> dict:
         "home_page_id": home.id,
         "document_id": document.id,
         "document_filename": document.filename,
+        "document_storage_name": document.file.name,
+        "image_rendition": image.get_rendition("width-20").file.name.split("/")[-1],
         "learner_id": User.objects.get(username="learner").id,
         "organization_id": User.objects.get(username="org").organization_id,
     }

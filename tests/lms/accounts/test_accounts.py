@@ -1,6 +1,7 @@
 """Sign-up, login, API tokens, throttling and roles, through the real views and API."""
 
 import pytest
+from django.core import mail
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from wagtail.models import APIToken
@@ -8,7 +9,7 @@ from wagtail.models import APIToken
 from lms.accounts.models import Role, User
 from lms.accounts.services import STAFF_GROUP_NAME, user_create, user_set_role
 from lms.centers.models import Center
-from tests.factories import OrganizationFactory, UserFactory
+from tests.factories import OrganizationFactory, UserFactory, confirm_by_mailed_code
 
 pytestmark = pytest.mark.django_db
 
@@ -22,15 +23,20 @@ SIGNUP = {
 }
 
 
-def test_signup_creates_a_learner_with_name_and_signs_in(client):
+def test_signup_creates_a_learner_who_signs_in_after_the_mailed_code(client):
     response = client.post(reverse("account_signup"), SIGNUP)
 
-    assert response.status_code == 302
     user = User.objects.get(email="citizen@example.org")
     assert user.name == "김민용"
     assert user.role == Role.LEARNER
     assert user.check_password("노동-권리-2026!")
+    assert client.get("/").context["user"].is_anonymous
+    assert mail.outbox[-1].to == ["citizen@example.org"]
+    wrong = client.post(response["Location"], {"code": "AAAA-AAAA"})
+    assert wrong.status_code == 200 and client.get("/").context["user"].is_anonymous
+    assert confirm_by_mailed_code(client, response).status_code == 302
     assert client.get("/").context["user"] == user
+    assert user.emailaddress_set.get().verified
 
 
 def test_signup_without_privacy_consent_is_refused_in_korean(client):
@@ -41,12 +47,14 @@ def test_signup_without_privacy_consent_is_refused_in_korean(client):
     assert not User.objects.filter(email="citizen@example.org").exists()
 
 
-def test_signup_with_a_taken_email_in_other_case_is_refused(client, learner):
+def test_signup_with_a_taken_email_in_other_case_makes_no_second_account(
+    client, learner
+):
     response = client.post(
         reverse("account_signup"), {**SIGNUP, "email": "LEARNER1@example.org"}
     )
 
-    assert response.status_code == 200
+    assert response.status_code == 302
     assert User.objects.filter(email__iexact="learner1@example.org").count() == 1
 
 
@@ -244,3 +252,28 @@ def test_changing_role_moves_group_membership_and_scope():
     user.refresh_from_db()
     assert user.center is None and user.organization == organization
     assert not user.groups.filter(name=STAFF_GROUP_NAME).exists()
+
+
+def test_accounts_from_before_mandatory_verification_still_sign_in(client):
+    from importlib import import_module
+
+    from django.apps import apps
+    from django.contrib.auth.hashers import make_password
+
+    migration = import_module(
+        "lms.accounts.migrations.0002_existing_addresses_verified"
+    )
+    old = User.objects.create(
+        username="old1",
+        email="old1@example.org",
+        password=make_password("pw-Old-2025!"),
+    )
+    login = {"login": "old1", "password": "pw-Old-2025!"}
+    assert client.post(reverse("account_login"), login)["Location"] != "/"
+
+    migration.record_existing_addresses(apps, None)
+    migration.record_existing_addresses(apps, None)  # a second run adds nothing
+
+    assert old.emailaddress_set.get().verified
+    later = client.__class__()
+    assert later.post(reverse("account_login"), login)["Location"] == "/"

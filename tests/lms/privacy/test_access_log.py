@@ -85,3 +85,51 @@ def test_triggers_exist_on_this_database():
                 [PersonalDataAccess._meta.db_table],
             )
         assert cursor.fetchall()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_operators_flush_is_refused_and_keeps_every_row(entry):
+    # `manage.py flush` deletes row by row on SQLite and truncates on PostgreSQL:
+    # both meet a trigger, and the whole flush rolls back. (Outside a test's own
+    # transaction, as an operator would run it.)
+    from django.core.management import CommandError, call_command
+
+    with pytest.raises(CommandError) as refused:
+        call_command("flush", interactive=False, verbosity=0)
+    assert isinstance(refused.value.__cause__, DatabaseError)
+    assert "kept 365 days" in str(refused.value.__cause__)
+    assert PersonalDataAccess.objects.filter(pk=entry.pk).exists()
+    assert UserFactory._meta.model.objects.filter(username="auditor").exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_truncate_is_refused_on_postgresql(entry):
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite has no TRUNCATE; the flush test covers its DELETE")
+    with pytest.raises(DatabaseError, match="TRUNCATE is refused"):
+        with connection.cursor() as cursor:
+            cursor.execute(f"TRUNCATE {PersonalDataAccess._meta.db_table} CASCADE")
+    assert PersonalDataAccess.objects.filter(pk=entry.pk).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_transactional_test_writes_the_log(learner):
+    # The flush after this test must get past the guard (tests/db_guards.py) ...
+    staff = UserFactory(username="auditor2", is_superuser=True)
+    personal_data_access_record(
+        actor=staff, action="view", subject="회원 정보", subject_user=learner
+    )
+    assert PersonalDataAccess.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_after_the_runners_flush_the_log_is_empty_and_still_guarded(learner):
+    # ... and leave the table empty with its triggers back in place for the next test.
+    assert PersonalDataAccess.objects.count() == 0
+    test_triggers_exist_on_this_database()
+    staff = UserFactory(username="auditor3", is_superuser=True)
+    row = personal_data_access_record(
+        actor=staff, action="view", subject="회원 정보", subject_user=learner
+    )
+    with pytest.raises(DatabaseError):
+        PersonalDataAccess.objects.filter(pk=row.pk).delete()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from config.problems import PermissionDenied
+from core.problems import PermissionDenied
 from lms.accounts.models import Role, User
 from lms.centers.models import Center
 from lms.privacy.forms import ExportReasonForm

@@ -1,6 +1,6 @@
 import pytest
 
-from lms.privacy.masking import mask_email, mask_name, mask_phone
+from core.masking import mask_email, mask_name, mask_phone
 from lms.privacy.models import PersonalDataAccess
 from lms.privacy.services import personal_data_access_record
 

@@ -94,7 +94,9 @@ def test_payout_download_asks_a_reason_and_logs_it(client, centers):
     assert next(sheet.iter_rows(values_only=True))[3] == "강사"
     [entry] = _logged(staff)
     assert entry.action == "export" and entry.reason == "1월 강사료 정산"
-    assert entry.subject == "outreach payouts 2026-01" and entry.record_count == 0
+    # Without 실명 포함 the names stay masked, and the log says which it was.
+    assert entry.subject == "outreach payouts 2026-01 (masked trainer names)"
+    assert entry.record_count == 0
 
 
 def test_online_learners_are_the_metropolitan_centers(client, centers):

@@ -11,9 +11,10 @@ from ninja import Query, Router, Schema
 from pydantic import Field
 
 from cms.courses import CoursePage, catalog_courses
-from config.problems import NotFound
-from lms.accounts.api import ProblemOut
-from lms.accounts.auth import api_auth
+from core.auth import api_auth
+from core.links import absolute_url
+from core.problems import NotFound, ProblemOut
+from core.types import BodyFloat, BodyInt, DbId, Offset
 from lms.learning import selectors, services
 from lms.learning.models import Enrollment
 
@@ -51,10 +52,10 @@ class CourseDetailOut(CourseOut):
 
 class CourseFilters(Schema):
     q: str = Field("", max_length=100, description="검색어 (부분 일치)")
-    category: str = ""
-    audience: str = ""
+    category: str = Field("", max_length=100)
+    audience: str = Field("", max_length=100)
     limit: int = Field(50, ge=1, le=200)
-    offset: int = Field(0, ge=0)
+    offset: Offset = 0
 
 
 class EnrollmentOut(Schema):
@@ -65,10 +66,10 @@ class EnrollmentOut(Schema):
 
 class HeartbeatIn(Schema):
     session_id: uuid.UUID
-    seq: int = Field(ge=0, le=10_000_000)
-    ranges: list[tuple[float, float]] = Field(max_length=200)
-    position: float = Field(ge=0)
-    playback_rate: float = Field(1.0, gt=0, le=16)
+    seq: BodyInt = Field(ge=0, le=10_000_000)
+    ranges: list[tuple[BodyFloat, BodyFloat]] = Field(max_length=200)
+    position: BodyFloat = Field(ge=0)
+    playback_rate: BodyFloat = Field(1.0, gt=0, le=16)
 
 
 class LessonProgressOut(Schema):
@@ -76,6 +77,17 @@ class LessonProgressOut(Schema):
     credited_seconds: float
     progress: float
     completed: bool
+
+
+class CreditHolderOut(Schema):
+    lesson_id: int
+    title: str
+
+
+class HeartbeatOut(LessonProgressOut):
+    # Set when another lesson of the learner is playing and keeps the credited time:
+    # this beat's ranges count, its time does not (services.heartbeat_record).
+    credit_held_by: CreditHolderOut | None = None
 
 
 class LessonProgressItemOut(LessonProgressOut):
@@ -94,7 +106,7 @@ class CourseProgressOut(Schema):
     certificate: CertificateRefOut | None
 
 
-def _course_or_404(course_id: int) -> CoursePage:
+def _course_or_404(course_id: DbId) -> CoursePage:
     course = CoursePage.objects.live().public().filter(pk=course_id).first()
     if course is None:
         raise NotFound(_("강의를 찾을 수 없습니다."))
@@ -134,7 +146,7 @@ def course_list(request: HttpRequest, filters: Query[CourseFilters]):
     auth=None,
     summary="A course with its lessons in order and its completion rules",
 )
-def course_detail(request: HttpRequest, course_id: int):
+def course_detail(request: HttpRequest, course_id: DbId):
     course = _course_or_404(course_id)
     lessons = selectors.course_lessons(course=course)
     return {
@@ -163,7 +175,7 @@ def course_detail(request: HttpRequest, course_id: int):
     auth=api_auth,
     summary="Enroll the caller in a course (idempotent)",
 )
-def enrollment_create(request: HttpRequest, course_id: int):
+def enrollment_create(request: HttpRequest, course_id: DbId):
     enrollment = services.enrollment_create(
         user=request.user, course=_course_or_404(course_id)
     )
@@ -177,7 +189,7 @@ def enrollment_create(request: HttpRequest, course_id: int):
 @router.post(
     "/lessons/{lesson_id}/heartbeats",
     response={
-        200: LessonProgressOut,
+        200: HeartbeatOut,
         401: ProblemOut,
         403: ProblemOut,
         404: ProblemOut,
@@ -185,7 +197,7 @@ def enrollment_create(request: HttpRequest, course_id: int):
     auth=api_auth,
     summary="One playback heartbeat: played ranges since the last beat, position, rate",
 )
-def heartbeat_create(request: HttpRequest, lesson_id: int, payload: HeartbeatIn):
+def heartbeat_create(request: HttpRequest, lesson_id: DbId, payload: HeartbeatIn):
     outcome = services.heartbeat_record(
         user=request.user,
         lesson_id=lesson_id,
@@ -200,6 +212,7 @@ def heartbeat_create(request: HttpRequest, lesson_id: int, payload: HeartbeatIn)
         "credited_seconds": outcome.credited_seconds,
         "progress": outcome.percent,
         "completed": outcome.completed,
+        "credit_held_by": selectors.credit_holder(lesson_id=outcome.credit_held_by),
     }
 
 
@@ -209,7 +222,7 @@ def heartbeat_create(request: HttpRequest, lesson_id: int, payload: HeartbeatIn)
     auth=api_auth,
     summary="The caller's progress in a course, per lesson, and the certificate",
 )
-def course_progress(request: HttpRequest, course_id: int):
+def course_progress(request: HttpRequest, course_id: DbId):
     course = _course_or_404(course_id)
     state = selectors.course_state_for(user=request.user, course=course)
     if state.enrollment is None:
@@ -231,8 +244,8 @@ def course_progress(request: HttpRequest, course_id: int):
         "certificate": (
             {
                 "number": certificate.number,
-                "verify_url": request.build_absolute_uri(
-                    certificate.get_absolute_url()
+                "verify_url": absolute_url(
+                    certificate.get_absolute_url(), request=request
                 ),
             }
             if certificate
@@ -242,7 +255,7 @@ def course_progress(request: HttpRequest, course_id: int):
 
 
 class CourseSurveyIn(Schema):
-    score: int = Field(ge=1, le=5, description="만족도 1–5점")
+    score: BodyInt = Field(ge=1, le=5, description="만족도 1–5점")
     comment: str = Field("", max_length=2000)
 
 
@@ -257,7 +270,7 @@ class CourseSurveyOut(Schema):
     auth=api_auth,
     summary="Answer the course's satisfaction survey (5-point scale and a comment)",
 )
-def course_survey(request: HttpRequest, course_id: int, payload: CourseSurveyIn):
+def course_survey(request: HttpRequest, course_id: DbId, payload: CourseSurveyIn):
     course = _course_or_404(course_id)
     enrollment = Enrollment.objects.filter(user=request.user, course=course).first()
     if enrollment is None:

@@ -3,42 +3,16 @@
 from __future__ import annotations
 
 import io
-from pathlib import Path
 
 import qrcode
-from django.conf import settings
 from django.utils import timezone
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader, simpleSplit
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
+from lms.learning.fonts import FONT_NAME, register_korean_font
 from lms.learning.models import Certificate
-
-FONT_NAME = "SLAKorean"
-
-
-class KoreanFontMissing(RuntimeError):
-    pass
-
-
-def korean_font_path() -> Path:
-    """The first Korean TrueType font found (settings.LEARNING_CERTIFICATE_FONTS)."""
-    for candidate in settings.LEARNING_CERTIFICATE_FONTS:
-        if candidate and Path(candidate).is_file():
-            return Path(candidate)
-    raise KoreanFontMissing(
-        "수료증 PDF에 쓸 한글 글꼴이 없습니다. fonts-nanum 패키지를 설치하거나 "
-        "LEARNING_CERTIFICATE_FONT 환경 변수에 한글 TTF 글꼴 경로를 지정해 주세요. "
-        f"찾아본 경로: {[c for c in settings.LEARNING_CERTIFICATE_FONTS if c]}"
-    )
-
-
-def _register_font() -> None:
-    if FONT_NAME not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(TTFont(FONT_NAME, str(korean_font_path())))
 
 
 def _qr_image(url: str) -> ImageReader:
@@ -51,7 +25,7 @@ def _qr_image(url: str) -> ImageReader:
 
 def certificate_pdf(*, certificate: Certificate, verify_url: str) -> bytes:
     """A4 portrait: title, number, name, course, date, issuer, and the QR code."""
-    _register_font()
+    register_korean_font()
     buffer = io.BytesIO()
     pdf = canvas.Canvas(buffer, pagesize=A4)
     pdf.setTitle(f"수료증 {certificate.number}")

@@ -21,7 +21,7 @@ from cms.courses import (
     LessonPage,
 )
 from cms.models import HomePage
-from lms.learning.certificate_pdf import korean_font_path
+from lms.learning.fonts import korean_font_path, register_korean_font
 from media_pipeline.ffmpeg import ffmpeg_binary
 from media_pipeline.models import VideoAsset
 from media_pipeline.services import asset_import_file, caption_add
@@ -171,14 +171,9 @@ def _handout() -> Document:
     import io
 
     from reportlab.lib.pagesizes import A4
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFont
     from reportlab.pdfgen import canvas
 
-    from lms.learning.certificate_pdf import FONT_NAME
-
-    if FONT_NAME not in pdfmetrics.getRegisteredFontNames():
-        pdfmetrics.registerFont(TTFont(FONT_NAME, str(korean_font_path())))
+    FONT_NAME = register_korean_font()
     buffer = io.BytesIO()
     pdf = canvas.Canvas(buffer, pagesize=A4)
     pdf.setFont(FONT_NAME, 20)

@@ -91,6 +91,40 @@ class LessonProgress(models.Model):
         return f"{self.user_id} · {self.lesson_id}"
 
 
+class LearnerClock(models.Model):
+    """Per learner, across all lessons and courses: how far their credited time has run.
+
+    `credited_until` is the server time up to which the learner's study time has been
+    credited; a beat may credit only time after it (and at most the tolerance ahead of
+    the server's clock), so all lessons together never earn faster than real time.
+    `holder_lesson` is the lesson whose beats earn that time; another lesson's beats earn
+    nothing while the holder keeps beating (services.heartbeat_record). Raised `version`
+    on every beat: a fold computed from an older clock is not written (beat_store.py).
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    credited_until = models.DateTimeField(_("인정 시간이 흐른 시각"))
+    holder_lesson = models.ForeignKey(
+        "cms.LessonPage",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("학습 시간을 인정받는 차시"),
+    )
+    holder_seen_at = models.DateTimeField(_("그 차시의 마지막 신호"), null=True)
+    version = models.PositiveIntegerField(_("쓰기 차례"), default=0, editable=False)
+
+    class Meta:
+        verbose_name = _("학습자 인정 시간")
+        verbose_name_plural = _("학습자 인정 시간")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} · {self.credited_until:%Y-%m-%d %H:%M:%S}"
+
+
 class PlaybackSession(models.Model):
     """One playback of a lesson in one tab. Its window of server time bounds what it credits."""
 

@@ -8,11 +8,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
-from cms.courses import CoursePage, LessonPage
+from cms.courses import CoursePage, CourseQuestion, LessonPage
 from lms.accounts.models import User
-from lms.learning.models import Certificate, Enrollment, LessonProgress
+from lms.learning import deadlines
+from lms.learning.models import (
+    Certificate,
+    CourseTestAttempt,
+    Enrollment,
+    LessonProgress,
+)
 from lms.learning.progress import lesson_fraction
+from lms.surveys.selectors import survey_answered
 
 
 def course_lessons(*, course: CoursePage) -> list[LessonPage]:
@@ -44,6 +52,7 @@ class CourseState:
     completed: bool = False
     test_passed: bool = False
     test_attempts_left: int = 0
+    lessons_complete: bool = False
     has_test: bool = False
     survey_answered: bool = False
     certificate: Certificate | None = None
@@ -100,7 +109,6 @@ def lesson_state_of(
 
 def course_state_for(*, user: User, course: CoursePage) -> CourseState:
     """Everything the course page, the API and the dashboard show about one learner."""
-    from lms.surveys.selectors import survey_answered
 
     enrollment = (
         Enrollment.objects.filter(user=user, course=course)
@@ -132,6 +140,7 @@ def course_state_for(*, user: User, course: CoursePage) -> CourseState:
     required = [s for s in state.lessons if s.lesson.required]
     if required:
         state.progress = round(sum(s.progress for s in required) / len(required), 1)
+    state.lessons_complete = bool(required) and all(s.completed for s in required)
     state.has_test = course.questions.exists()
     if enrollment is not None:
         attempts = list(enrollment.test_attempts.all())
@@ -143,18 +152,25 @@ def course_state_for(*, user: User, course: CoursePage) -> CourseState:
     return state
 
 
-def course_requirements_met(*, enrollment: Enrollment) -> bool:
-    """DESIGN.md: required lessons complete, test passed (if any), survey (if required)."""
-    from lms.surveys.selectors import survey_answered
-
-    course = enrollment.course
-    required = LessonPage.objects.child_of(course).live().filter(required=True)
+def required_lessons_complete(*, enrollment: Enrollment) -> bool:
+    """The course's lesson rule: every required lesson complete (and at least one). The
+    test and the survey open only then."""
+    required = (
+        LessonPage.objects.child_of(enrollment.course).live().filter(required=True)
+    )
     incomplete = required.exclude(
         pk__in=LessonProgress.objects.filter(
             enrollment=enrollment, completed_at__isnull=False
         ).values("lesson_id")
     )
-    if not required.exists() or incomplete.exists():
+    return required.exists() and not incomplete.exists()
+
+
+def course_requirements_met(*, enrollment: Enrollment) -> bool:
+    """DESIGN.md: required lessons complete, test passed (if any), survey (if required)."""
+
+    course = enrollment.course
+    if not required_lessons_complete(enrollment=enrollment):
         return False
     if (
         course.questions.exists()
@@ -211,6 +227,8 @@ def dashboard_for(*, user: User) -> dict:
             lesson_id__in=[e.last_lesson_id for e in enrollments if e.last_lesson_id],
         ).only("lesson_id", "position")
     }
+    due = deadlines.deadlines_for(user)
+    today = timezone.localdate()
     in_progress, completed = [], []
     for enrollment in enrollments:
         total = required_by_course.get(enrollment.course_id, 0)
@@ -224,8 +242,14 @@ def dashboard_for(*, user: User) -> dict:
             "resume_lesson": enrollment.last_lesson,
             "resume_position": positions.get(enrollment.last_lesson_id, 0),
             "certificate": getattr(enrollment, "certificate", None),
+            "deadline": due.get(enrollment.course_id),
         }
+        item["overdue"] = bool(item["deadline"] and item["deadline"].date < today)
         (completed if enrollment.completed_at else in_progress).append(item)
+    # Training with a deadline first, the nearest on top; then the rest as they were.
+    in_progress.sort(
+        key=lambda i: (i["deadline"] is None, i["deadline"] and i["deadline"].date)
+    )
     return {
         "in_progress": in_progress,
         "completed": completed,
@@ -262,4 +286,81 @@ def enrollments_awaiting_certificate(*, limit: int = 500) -> list[int]:
         Enrollment.objects.filter(completed_at__isnull=False, certificate__isnull=True)
         .order_by("completed_at")
         .values_list("pk", flat=True)[:limit]
+    )
+
+
+def credit_holder(*, lesson_id: int | None) -> dict | None:
+    """The lesson keeping a learner's credited time, as a heartbeat names it; one
+    query, and only for the beat of another lesson that earned nothing."""
+    if lesson_id is None:
+        return None
+    title = (
+        LessonPage.objects.filter(pk=lesson_id).values_list("title", flat=True).first()
+    )
+    return {"lesson_id": lesson_id, "title": title or ""}
+
+
+# --- A test attempt's result (평가 결과) ------------------------------------------------
+
+
+@dataclass
+class AnswerReview:
+    number: int
+    text: str
+    chosen: str  # the learner's choice, or "" for no answer
+    correct: str
+    right: bool
+
+
+@dataclass
+class AttemptReview:
+    score: int
+    pass_mark: int
+    passed: bool
+    attempts_left: int
+    wrong_count: int
+    # Which answers were wrong is shown only after a pass or the last attempt: before
+    # that, it would hand the next attempt its answers.
+    revealed: bool
+    answers: list[AnswerReview] = field(default_factory=list)
+
+
+def test_attempt_review(*, attempt: CourseTestAttempt) -> AttemptReview:
+    enrollment = attempt.enrollment
+    course = enrollment.course
+    used = enrollment.test_attempts.count()
+    passed_any = enrollment.test_attempts.filter(passed=True).exists()
+    questions = {
+        q.pk: q for q in CourseQuestion.objects.filter(pk__in=attempt.question_ids)
+    }
+    answers = []
+    for number, pk in enumerate(
+        (pk for pk in attempt.question_ids if pk in questions), start=1
+    ):
+        question = questions[pk]
+        choices = question.choice_list()
+        picked = attempt.answers.get(str(pk))
+        answers.append(
+            AnswerReview(
+                number=number,
+                text=question.text,
+                chosen=choices[picked - 1]
+                if picked and 0 < picked <= len(choices)
+                else "",
+                correct=choices[question.answer - 1]
+                if 0 < question.answer <= len(choices)
+                else "",
+                right=picked == question.answer,
+            )
+        )
+    attempts_left = 0 if passed_any else max(0, course.test_attempts_limit - used)
+    revealed = attempt.passed or passed_any or attempts_left == 0
+    return AttemptReview(
+        score=attempt.score or 0,
+        pass_mark=course.pass_mark,
+        passed=attempt.passed,
+        attempts_left=attempts_left,
+        wrong_count=sum(1 for a in answers if not a.right),
+        revealed=revealed,
+        answers=answers if revealed else [],
     )

@@ -13,18 +13,26 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cms.courses import CoursePage, CourseQuestion
-from config.celery import enqueue_on_commit
-from config.problems import Conflict, NotFound, PermissionDenied, Problem
+from core import audit
+from core.problems import Conflict, NotFound, PermissionDenied, Problem
+from core.tasks import enqueue_on_commit
 from lms.accounts.models import User
 from lms.learning import beat_store
 from lms.learning.models import (
     Certificate,
     CourseTestAttempt,
     Enrollment,
+    LearnerClock,
     LessonProgress,
 )
 from lms.learning.progress import LessonTally, SessionWindow, lesson_fraction
-from lms.learning.selectors import course_requirements_met, lesson_figures
+from lms.learning.selectors import (
+    course_requirements_met,
+    lesson_figures,
+    required_lessons_complete,
+)
+from lms.records import services as records
+from lms.surveys.services import survey_response_submit
 
 
 def enrollment_create(*, user: User, course: CoursePage) -> Enrollment:
@@ -52,6 +60,8 @@ class BeatOutcome:
     credited_seconds: float
     percent: float  # 0..100
     completed: bool
+    # The lesson whose beats earn the learner's time while this one's earn nothing.
+    credit_held_by: int | None = None
 
 
 def heartbeat_record(
@@ -66,6 +76,12 @@ def heartbeat_record(
     now: dt.datetime | None = None,
 ) -> BeatOutcome:
     """Fold one playback heartbeat into the learner's progress in the lesson.
+
+    Credit is bounded per lesson (progress.py: real time played, at most the union of
+    the sessions' windows of server time) and then per learner, across all lessons and
+    courses (`_credit_grant`): the learner's clock never runs ahead of the server's by
+    more than the tolerance, and while one lesson keeps beating, the beats of another
+    earn nothing. Their ranges and position still count: the time does not.
 
     Concurrent beats of one learner and lesson (several tabs, retries) never lose each
     other's ranges, and a (session, seq) seen before changes nothing. Every viewer
@@ -117,14 +133,16 @@ def _heartbeat_fold(
         raise NotFound(_("차시를 찾을 수 없습니다."))
     if context.enrollment_id is None:
         raise PermissionDenied(_("수강 신청을 한 뒤에 학습할 수 있습니다."))
-    if context.progress_id is None:
-        # The first beat of the lesson: make the row (another beat may win the race and
-        # make it first), then read it again.
+    if context.progress_id is None or context.clock_version is None:
+        # The first beat of the lesson (or of the learner): make the rows (another beat
+        # may win the race and make them first), then read them again.
         beat_store.progress_create(
             user_id=user_id,
             lesson_id=lesson_id,
             enrollment_id=context.enrollment_id,
             now=now,
+            progress=context.progress_id is None,
+            clock=context.clock_version is None,
         )
         context = beat_store.context_read(
             user_id=user_id, lesson_id=lesson_id, lock=locked
@@ -173,6 +191,8 @@ def _heartbeat_fold(
             claimed=row.claimed_seconds,
             seq=row.last_seq,
         )
+    tolerance = settings.LEARNING_HEARTBEAT_TOLERANCE_SECONDS
+    bound_before = tally.credited(tolerance=tolerance)
     tally.add_beat(
         session=str(session.id),
         seq=seq,
@@ -188,10 +208,19 @@ def _heartbeat_fold(
     session.last_seq = window.seq
     progress.ranges = [list(pair) for pair in tally.ranges]
     progress.watched_seconds = tally.watched
-    tolerance = settings.LEARNING_HEARTBEAT_TOLERANCE_SECONDS
-    # Never down, whatever rounding does.
-    progress.credited_seconds = max(
-        progress.credited_seconds, tally.credited(tolerance=tolerance)
+    # What this beat adds to the lesson's own bound, then what the learner's clock
+    # lets it keep. What it may not keep is gone: a later beat adds only its own.
+    clock, held_by = _credit_grant(
+        context=context,
+        user_id=user_id,
+        lesson_id=lesson_id,
+        gain=max(0.0, tally.credited(tolerance=tolerance) - bound_before),
+        now=now,
+        tolerance=tolerance,
+    )
+    progress.credited_seconds = min(
+        progress.credited_seconds + clock.granted,
+        max(progress.credited_seconds, context.duration),  # never down
     )
     progress.position = tally.position
     progress.updated_at = now
@@ -215,6 +244,7 @@ def _heartbeat_fold(
         written = beat_store.beat_write(
             progress=progress,
             version=context.version,
+            clock=clock,
             session=session,
             seq=seq,
             now=now,
@@ -237,11 +267,65 @@ def _heartbeat_fold(
             ),
             now=now,
         )
-    return _beat_outcome(progress, context)
+    return _beat_outcome(progress, context, credit_held_by=held_by)
+
+
+def _credit_grant(
+    *,
+    context: beat_store.BeatContext,
+    user_id: int,
+    lesson_id: int,
+    gain: float,
+    now: dt.datetime,
+    tolerance: float,
+) -> tuple[LearnerClock, int | None]:
+    """How much of a beat's `gain` (seconds the lesson's own bound grew by) the learner
+    keeps, as the clock to write (its `granted`), and the lesson holding the credit
+    when it is another one.
+
+    The rule: the lesson already playing keeps the credit. While the holder's last beat
+    is less than LEARNING_CREDIT_HOLD_SECONDS old, another lesson's beats earn nothing;
+    after that, the next lesson to beat becomes the holder. And whoever holds it, the
+    learner's clock `credited_until` moves forward by exactly what is granted and may
+    not pass the beat's server time plus the tolerance. It starts at the learner's first
+    beat, and wall time older than LEARNING_CREDIT_LOOKBACK_SECONDS that no beat took is
+    skipped (a late beat may still take the recent part). So from the learner's first
+    beat, all lessons together never earn more than the wall time to the latest beat plus
+    the tolerance; over any shorter stretch, at most the lookback more.
+    """
+    at = _epoch(now)
+    hold = settings.LEARNING_CREDIT_HOLD_SECONDS
+    lookback = settings.LEARNING_CREDIT_LOOKBACK_SECONDS
+    clock = LearnerClock(
+        user_id=user_id,
+        credited_until=context.credited_until or now,
+        holder_lesson_id=context.holder_lesson_id,
+        holder_seen_at=context.holder_seen_at,
+        version=context.clock_version,
+    )
+    clock.granted = 0.0
+    holder = context.holder_lesson_id
+    if (
+        holder is not None
+        and holder != lesson_id
+        and context.holder_seen_at is not None
+        and at - _epoch(context.holder_seen_at) < hold
+    ):
+        return clock, holder  # written unchanged: every beat raises the version
+    base = max(_epoch(clock.credited_until), at - lookback)
+    granted = max(0.0, min(gain, at + tolerance - base))
+    clock.granted = granted
+    clock.credited_until = dt.datetime.fromtimestamp(base + granted, tz=dt.UTC)
+    clock.holder_lesson_id = lesson_id
+    clock.holder_seen_at = max(context.holder_seen_at or now, now)
+    return clock, None
 
 
 def _beat_outcome(
-    progress: LessonProgress, context: beat_store.BeatContext
+    progress: LessonProgress,
+    context: beat_store.BeatContext,
+    *,
+    credit_held_by: int | None = None,
 ) -> BeatOutcome:
     figures = lesson_figures(
         row=progress,
@@ -249,7 +333,7 @@ def _beat_outcome(
         coverage_percent=context.coverage_percent,
         time_percent=context.time_percent,
     )
-    return BeatOutcome(progress=progress, **figures)
+    return BeatOutcome(progress=progress, credit_held_by=credit_held_by, **figures)
 
 
 def _daily_cap_allows(*, enrollment_id: int, cap: int, now: dt.datetime) -> bool:
@@ -284,12 +368,14 @@ def enrollment_completion_check(
     ).update(completed_at=now)
     enrollment.completed_at = now
     if marked:
+        # Late: tasks.py imports this module (tasks call services, services queue tasks).
         from lms.learning.tasks import issue_certificate
 
         pk = enrollment.pk
         # robust: a broker hiccup must not fail the learner's request; the periodic
         # `issue_missing_certificates` task catches up.
         enqueue_on_commit(issue_certificate, pk)
+        records.record_completion(enrollment=enrollment)
     return True
 
 
@@ -307,6 +393,8 @@ def course_test_start(*, enrollment: Enrollment) -> CourseTestAttempt:
         return open_attempt
     if len(attempts) >= course.test_attempts_limit:
         raise Conflict(_("평가 응시 횟수를 모두 사용했습니다."))
+    if not required_lessons_complete(enrollment=enrollment):
+        raise Conflict(_("필수 차시를 모두 이수하면 평가를 볼 수 있습니다."))
     bank = list(
         CourseQuestion.objects.filter(course=course).values_list("pk", flat=True)
     )
@@ -346,6 +434,7 @@ def course_test_submit(
         attempt.passed = attempt.score >= enrollment.course.pass_mark
         attempt.submitted_at = now or timezone.now()
         attempt.save()
+        records.record_test_attempt(attempt=attempt, enrollment=enrollment)
         if attempt.passed:
             enrollment_completion_check(enrollment=enrollment)
     return attempt
@@ -355,8 +444,9 @@ def course_survey_submit(
     *, enrollment: Enrollment, score: int, comment: str = ""
 ) -> None:
     """The course's satisfaction survey (lms.surveys), which may complete the course."""
-    from lms.surveys.services import survey_response_submit
 
+    if not required_lessons_complete(enrollment=enrollment):
+        raise Conflict(_("필수 차시를 모두 이수하면 만족도 조사에 응답할 수 있습니다."))
     with transaction.atomic():
         survey_response_submit(
             subject=enrollment.course,
@@ -392,13 +482,23 @@ def certificate_issue(*, enrollment_id: int) -> Certificate:
         now = timezone.now()
         try:
             with transaction.atomic():
-                return Certificate.objects.create(
+                certificate = Certificate.objects.create(
                     enrollment=enrollment,
                     number=_certificate_number(now),
                     learner_name=enrollment.user.name or enrollment.user.get_username(),
                     course_title=enrollment.course.title,
                     issued_at=now,
                 )
+                audit.record(
+                    actor=None,
+                    action="learning.certificate.issue",
+                    subject=certificate,
+                    summary=certificate.number,
+                )
+                records.record_certificate(
+                    certificate=certificate, enrollment=enrollment
+                )
+                return certificate
         except IntegrityError:
             existing = Certificate.objects.filter(enrollment=enrollment).first()
             if existing is not None:
@@ -412,8 +512,20 @@ def certificate_revoke(
     reason = reason.strip()
     if not reason:
         raise Problem(_("취소 사유를 적어 주세요."))
-    Certificate.objects.filter(pk=certificate.pk, revoked_at__isnull=True).update(
-        revoked_at=timezone.now(), revoked_by=by, revoked_reason=reason[:300]
-    )
-    certificate.refresh_from_db()
+    with transaction.atomic():
+        revoked = Certificate.objects.filter(
+            pk=certificate.pk, revoked_at__isnull=True
+        ).update(revoked_at=timezone.now(), revoked_by=by, revoked_reason=reason[:300])
+        certificate.refresh_from_db()
+        if revoked:
+            audit.record(
+                actor=by,
+                action="learning.certificate.revoke",
+                subject=certificate,
+                summary=f"{certificate.number}: {reason}",
+                data={"reason": reason[:300]},
+            )
+            records.record_certificate_revoked(
+                certificate=certificate, enrollment=certificate.enrollment
+            )
     return certificate

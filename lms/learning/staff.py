@@ -3,7 +3,6 @@ completion, CSV/XLSX export (masked, with a reason, logged) and certificate revo
 
 from __future__ import annotations
 
-import csv
 import io
 
 from django.contrib import messages
@@ -18,19 +17,20 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cms.courses import CoursePage, LessonPage
-from config.problems import Problem
-from lms.centers.models import Center
+from core import access
+from core.masking import mask_email, mask_name
+from core.problems import Problem
+from core.spreadsheets import csv_writer, xlsx_append
 from lms.learning.models import Certificate
 from lms.learning.selectors import course_learners
 from lms.learning.services import certificate_revoke
-from lms.privacy.masking import mask_email, mask_name
 from lms.privacy.models import PersonalDataAccess
 from lms.privacy.services import export_start, personal_data_access_record
 
 
 def _require_staff(request: HttpRequest) -> None:
     user = request.user
-    if not (user.is_superuser or getattr(user, "is_center_staff", False)):
+    if not access.is_operator(user):
         raise PermissionDenied
 
 
@@ -43,7 +43,7 @@ def _require_online_staff(request: HttpRequest) -> None:
 
 
 def _sees_online_learners(user) -> bool:
-    return user.is_superuser or user.center.kind == Center.Kind.METROPOLITAN
+    return access.sees_every_center(user)
 
 
 def course_overview(request: HttpRequest) -> HttpResponse:
@@ -163,7 +163,7 @@ def course_learners_export(request: HttpRequest, course_id: int) -> HttpResponse
         sheet = workbook.active
         sheet.title = "학습자"
         for line in table:
-            sheet.append(line)
+            xlsx_append(sheet, line)
         buffer = io.BytesIO()
         workbook.save(buffer)
         response = HttpResponse(
@@ -176,7 +176,7 @@ def course_learners_export(request: HttpRequest, course_id: int) -> HttpResponse
         return response
     buffer = io.StringIO()
     buffer.write("\ufeff")  # Excel opens UTF-8 Korean correctly with a BOM
-    csv.writer(buffer).writerows(table)
+    csv_writer(buffer).writerows(table)
     response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = (
         f'attachment; filename="learners-{course.pk}-{stamp}.csv"'

@@ -11,6 +11,11 @@ urlpatterns = [
     path("my/courses/<int:course_id>/enroll/", views.enroll, name="enroll"),
     path("my/courses/<int:course_id>/test/", views.course_test, name="course-test"),
     path(
+        "my/courses/<int:course_id>/test/<int:attempt_id>/",
+        views.course_test_result,
+        name="course-test-result",
+    ),
+    path(
         "my/courses/<int:course_id>/survey/", views.course_survey, name="course-survey"
     ),
     path(
@@ -23,6 +28,7 @@ urlpatterns = [
         views.heartbeat_beacon,
         name="heartbeat-beacon",
     ),
+    path("certificates/verify/", views.certificate_lookup, name="certificate-lookup"),
     path(
         "certificates/verify/<str:number>",
         views.certificate_verify,

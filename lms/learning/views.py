@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,13 +10,17 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonRe
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from pydantic import ValidationError as PydanticValidationError
 
 from cms.courses import CoursePage, CourseQuestion, LessonPage
-from config.problems import Problem
+from core.links import absolute_url
+from core.masking import mask_name
+from core.problems import Problem
 from lms.learning import selectors, services
+from lms.learning.api import HeartbeatIn
 from lms.learning.certificate_pdf import certificate_pdf, qr_svg
+from lms.learning.forms import CertificateLookupForm
 from lms.learning.models import Certificate, Enrollment
-from lms.privacy.masking import mask_name
 
 
 def _live_course(course_id: int) -> CoursePage:
@@ -50,6 +53,10 @@ def enroll(request: HttpRequest, course_id: int) -> HttpResponse:
     return redirect(course.get_url(request))
 
 
+# A page being hidden sends at most the beats it had queued.
+MAX_BEACON_BEATS = 50
+
+
 @login_required
 @require_POST
 def heartbeat_beacon(request: HttpRequest, lesson_id: int) -> HttpResponse:
@@ -61,21 +68,35 @@ def heartbeat_beacon(request: HttpRequest, lesson_id: int) -> HttpResponse:
     # A beacon is rare (a page being hidden): ask for the lesson even with no beats.
     get_object_or_404(LessonPage.objects.live(), pk=lesson_id)
     try:
-        beats = json.loads(request.POST.get("beats", "[]"))[:50]
-        for beat in beats:
+        raw = json.loads(request.POST.get("beats", "[]"))
+    except ValueError:
+        raw = None
+    if not isinstance(raw, list):
+        return JsonResponse({"detail": _("잘못된 요청입니다.")}, status=400)
+    # Each beat is read by the API's own schema (the same bounds and types); a bad one
+    # is refused by itself and the good ones around it are still kept.
+    refused = 0
+    for item in raw[:MAX_BEACON_BEATS]:
+        try:
+            beat = HeartbeatIn.model_validate(item)
+        except PydanticValidationError:
+            refused += 1
+            continue
+        try:
             services.heartbeat_record(
                 user=request.user,
                 lesson_id=lesson_id,
-                session_id=uuid.UUID(str(beat["session_id"])),
-                seq=max(0, int(beat["seq"])),
-                ranges=list(beat.get("ranges", []))[:200],
-                position=max(0.0, float(beat.get("position", 0))),
-                playback_rate=min(16.0, max(0.1, float(beat.get("playback_rate", 1)))),
+                session_id=beat.session_id,
+                seq=beat.seq,
+                ranges=[list(pair) for pair in beat.ranges],
+                position=beat.position,
+                playback_rate=beat.playback_rate,
             )
-    except (ValueError, KeyError, TypeError):
-        return JsonResponse({"detail": _("잘못된 요청입니다.")}, status=400)
-    except Problem as problem:
-        return JsonResponse({"detail": problem.detail}, status=problem.status)
+        except Problem as problem:
+            return JsonResponse({"detail": problem.detail}, status=problem.status)
+    if refused:
+        detail = _("학습 기록 %(count)d건의 형식이 잘못되어 저장하지 않았습니다.")
+        return JsonResponse({"detail": detail % {"count": refused}}, status=400)
     return HttpResponse(status=204)
 
 
@@ -97,18 +118,9 @@ def course_test(request: HttpRequest, course_id: int) -> HttpResponse:
         except Problem as problem:
             messages.error(request, problem.detail)
             return redirect("learning:course-test", course_id=course.pk)
-        if attempt.passed:
-            messages.success(
-                request,
-                _("평가에 합격했습니다. (%(score)d점)") % {"score": attempt.score},
-            )
-        else:
-            messages.error(
-                request,
-                _("%(score)d점으로 합격 점수(%(mark)d점)에 못 미쳤습니다.")
-                % {"score": attempt.score, "mark": course.pass_mark},
-            )
-        return redirect(course.get_url(request))
+        return redirect(
+            "learning:course-test-result", course_id=course.pk, attempt_id=attempt.pk
+        )
     try:
         attempt = services.course_test_start(enrollment=enrollment)
     except Problem as problem:
@@ -126,9 +138,37 @@ def course_test(request: HttpRequest, course_id: int) -> HttpResponse:
 
 
 @login_required
+def course_test_result(
+    request: HttpRequest, course_id: int, attempt_id: int
+) -> HttpResponse:
+    """Score, pass mark and attempts left; which answers were wrong only once the
+    learner has passed or has no attempt left, so a retry cannot copy them."""
+    enrollment = _own_enrollment(request, course_id)
+    attempt = get_object_or_404(
+        enrollment.test_attempts, pk=attempt_id, submitted_at__isnull=False
+    )
+    return render(
+        request,
+        "learning/course_test_result.html",
+        {
+            "course": enrollment.course,
+            "attempt": attempt,
+            "review": selectors.test_attempt_review(attempt=attempt),
+        },
+    )
+
+
+@login_required
 def course_survey(request: HttpRequest, course_id: int) -> HttpResponse:
     enrollment = _own_enrollment(request, course_id)
     course = enrollment.course
+    if request.method != "POST" and not selectors.required_lessons_complete(
+        enrollment=enrollment
+    ):
+        messages.info(
+            request, _("필수 차시를 모두 이수하면 만족도 조사에 응답할 수 있습니다.")
+        )
+        return redirect(course.get_url(request))
     error = ""
     if request.method == "POST":
         score = request.POST.get("score", "")
@@ -152,7 +192,7 @@ def course_survey(request: HttpRequest, course_id: int) -> HttpResponse:
 
 
 def _verify_url(request: HttpRequest, certificate: Certificate) -> str:
-    return request.build_absolute_uri(certificate.get_absolute_url())
+    return absolute_url(certificate.get_absolute_url(), request=request)
 
 
 @login_required
@@ -175,10 +215,28 @@ def certificate_download(request: HttpRequest, number: str) -> HttpResponse:
     )
 
 
+def certificate_lookup(request: HttpRequest) -> HttpResponse:
+    """Public: the form to type a certificate's number into; a well-formed number goes
+    on to its result page, which also answers the QR code."""
+    form = CertificateLookupForm(request.GET if "number" in request.GET else None)
+    if form.is_valid():
+        return redirect(
+            "learning:certificate-verify", number=form.cleaned_data["number"]
+        )
+    # An error is shown on the form itself (200), as the other pages' forms do.
+    return render(
+        request, "learning/certificate_verify.html", {"form": form, "lookup": True}
+    )
+
+
 def certificate_verify(request: HttpRequest, number: str) -> HttpResponse:
     """Public: anyone holding a certificate's number or QR code can check it."""
     certificate = selectors.certificate_by_number(number=number)
-    context = {"number": number[:40], "certificate": certificate}
+    context = {
+        "number": number[:40],
+        "certificate": certificate,
+        "form": CertificateLookupForm(initial={"number": number[:40]}),
+    }
     if certificate is not None:
         context.update(
             masked_name=mask_name(certificate.learner_name),

@@ -4,13 +4,13 @@ from django.urls import include, path, reverse
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
+from core import access
 from lms.learning import staff
 
 
 class StaffMenuItem(MenuItem):
     def is_shown(self, request):
-        user = request.user
-        return user.is_superuser or getattr(user, "is_center_staff", False)
+        return access.is_operator(request.user)
 
 
 @hooks.register("register_admin_urls")

@@ -4,26 +4,24 @@ reminders and the evidence pack. Only an organization's contact; its own people 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from pydantic import Field
 
 from cms.courses import CoursePage
-from config.problems import NotFound, PermissionDenied
-from lms.accounts.auth import api_auth
-from lms.accounts.models import Organization, Role
+from core import access
+from core.auth import api_auth
+from core.masking import mask_email
+from core.problems import NotFound, PermissionDenied, ProblemOut
+from core.types import BodyId, BodyYear, BoundedDate, DbId
+from lms.accounts.models import Organization
 from lms.organizations import exports, selectors, services
 from lms.organizations.models import TrainingAssignment
+from lms.privacy.services import personal_data_list_viewed
 
 router = Router(tags=["organizations"])
-
-
-class ProblemOut(Schema):
-    type: str
-    title: str
-    status: int
-    detail: str
 
 
 class EmployeeOut(Schema):
@@ -34,9 +32,9 @@ class EmployeeOut(Schema):
 
 
 class AssignmentIn(Schema):
-    course_id: int
-    deadline: dt.date
-    year: int | None = None
+    course_id: BodyId
+    deadline: BoundedDate
+    year: BodyYear | None = None
 
 
 class AssignmentOut(Schema):
@@ -80,12 +78,12 @@ class EvidenceIn(Schema):
 
 def _organization(request: HttpRequest) -> Organization:
     user = request.user
-    if user.role != Role.ORG_CONTACT or user.organization_id is None:
+    if not access.is_org_contact(user):
         raise PermissionDenied()
     return user.organization
 
 
-def _assignment(request: HttpRequest, assignment_id: int) -> TrainingAssignment:
+def _assignment(request: HttpRequest, assignment_id: DbId) -> TrainingAssignment:
     assignment = selectors.assignment_of(
         organization=_organization(request), pk=assignment_id
     )
@@ -101,8 +99,14 @@ def _assignment(request: HttpRequest, assignment_id: int) -> TrainingAssignment:
     summary="The organization's employees (emails masked)",
 )
 def employee_list(request: HttpRequest):
-    from lms.privacy.masking import mask_email
 
+    employees = list(selectors.employees_of(organization=_organization(request)))
+    personal_data_list_viewed(
+        actor=request.user,
+        what="organization employees (API)",
+        count=len(employees),
+        request=request,
+    )
     return [
         EmployeeOut(
             user_id=e.user_id,
@@ -110,7 +114,7 @@ def employee_list(request: HttpRequest):
             email=mask_email(e.user.email),
             joined_at=e.joined_at,
         )
-        for e in selectors.employees_of(organization=_organization(request))
+        for e in employees
     ]
 
 
@@ -161,10 +165,20 @@ def assignment_create(request: HttpRequest, payload: AssignmentIn):
     summary="Each employee's progress and completion (filter: not_started, "
     "in_progress, completed, overdue)",
 )
-def assignment_progress(request: HttpRequest, assignment_id: int, filter: str = ""):
+def assignment_progress(
+    request: HttpRequest,
+    assignment_id: DbId,
+    filter: Annotated[str, Field(max_length=20)] = "",
+):
     assignment = _assignment(request, assignment_id)
     rows = selectors.assignment_progress(
         assignment=assignment, only=filter if filter in selectors.FILTERS else ""
+    )
+    personal_data_list_viewed(
+        actor=request.user,
+        what=f"employee progress of assignment {assignment.pk} (API)",
+        count=len(rows),
+        request=request,
     )
     return [
         ProgressOut(
@@ -188,7 +202,7 @@ def assignment_progress(request: HttpRequest, assignment_id: int, filter: str = 
     auth=api_auth,
     summary="Email the employees who have not completed (once a day each)",
 )
-def assignment_remind(request: HttpRequest, assignment_id: int):
+def assignment_remind(request: HttpRequest, assignment_id: DbId):
     result = services.reminders_send(
         assignment=_assignment(request, assignment_id), by=request.user
     )
@@ -202,7 +216,7 @@ def assignment_remind(request: HttpRequest, assignment_id: int):
     summary="The evidence pack: ZIP of the XLSX list and the certificates as PDFs "
     "(a stated reason is required; the export is logged)",
 )
-def assignment_evidence(request: HttpRequest, assignment_id: int, payload: EvidenceIn):
+def assignment_evidence(request: HttpRequest, assignment_id: DbId, payload: EvidenceIn):
     assignment = _assignment(request, assignment_id)
     return exports.evidence_pack_response(
         assignment=assignment, user=request.user, reason=payload.reason, request=request

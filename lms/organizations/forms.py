@@ -7,6 +7,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from cms.courses import Category, CoursePage
+from core.types import validate_bounded_date
+from core.uploads import check_upload
 
 
 class InvitationCsvForm(forms.Form):
@@ -14,6 +16,11 @@ class InvitationCsvForm(forms.Form):
         label=_("직원 명단 CSV (이름, 이메일[, 휴대전화])"),
         help_text=_("첫 줄에 '이름,이메일,휴대전화' 머리글을 둘 수 있습니다."),
     )
+
+    def clean_file(self):
+        uploaded = self.cleaned_data["file"]
+        check_upload(uploaded, purpose="import")
+        return uploaded
 
 
 class AssignmentForm(forms.Form):
@@ -23,7 +30,9 @@ class AssignmentForm(forms.Form):
         empty_label=_("강의를 고르세요"),
     )
     deadline = forms.DateField(
-        label=_("이수 기한"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("이수 기한"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[validate_bounded_date],
     )
 
     def __init__(self, *args, **kwargs):

@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.mail import EmailMessage
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.links import absolute_url
 from lms.organizations.models import Invitation, TrainingReminder
 
 
 def join_url(invitation: Invitation) -> str:
     path = reverse("orgportal:join", args=[invitation.token])
-    return f"{settings.WAGTAILADMIN_BASE_URL}{path}"
+    return absolute_url(path)
 
 
 def invitation_email(*, invitation_id: int) -> bool:
@@ -49,7 +49,7 @@ def reminder_email(*, reminder_id: int) -> bool:
     if not user.email:
         return False
     assignment = reminder.assignment
-    course_url = f"{settings.WAGTAILADMIN_BASE_URL}{assignment.course.url or ''}"
+    course_url = absolute_url(assignment.course.url or "/courses/")
     body = _(
         "%(name)s님, 안녕하세요.\n\n"
         "%(org)s에서 배정한 「%(course)s」 교육을 아직 수료하지 않았습니다.\n"

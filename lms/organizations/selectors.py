@@ -13,10 +13,10 @@ from django.db.models import Count, Max, Q, QuerySet
 from django.utils import timezone
 
 from cms.courses import LessonPage
+from core.masking import mask_email, mask_phone
 from lms.accounts.models import Organization, User
 from lms.learning.models import Enrollment
 from lms.organizations.models import Employee, Invitation, TrainingAssignment
-from lms.privacy.masking import mask_email, mask_phone
 
 NOT_STARTED = "not_started"
 IN_PROGRESS = "in_progress"

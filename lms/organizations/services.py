@@ -17,8 +17,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cms.courses import Category, CoursePage
-from config.celery import enqueue_on_commit
-from config.problems import Conflict, NotFound, Problem
+from core import audit
+from core.problems import Conflict, NotFound, Problem
+from core.tasks import enqueue_on_commit
+from core.types import date_in_range, date_in_range_message
 from lms.accounts.models import Organization, User
 from lms.learning.services import enrollment_create
 from lms.organizations import selectors
@@ -28,6 +30,7 @@ from lms.organizations.models import (
     TrainingAssignment,
     TrainingReminder,
 )
+from lms.organizations.tasks import send_invitation, send_training_reminder
 
 CSV_MAX_ROWS = 2000
 CSV_MAX_BYTES = 1024 * 1024
@@ -175,7 +178,6 @@ def invitations_import_csv(
                 created_by=by,
             )
             result.created.append(invitation)
-            from lms.organizations.tasks import send_invitation
 
             enqueue_on_commit(send_invitation, invitation.pk)
     return result
@@ -252,6 +254,8 @@ def assignment_create(
         raise NotFound(_("강의를 찾을 수 없습니다."))
     if course.category != Category.STATUTORY:
         raise Problem(_("법정의무교육 강의만 배정할 수 있습니다."))
+    if not date_in_range(deadline):
+        raise Problem(date_in_range_message())
     year = year or deadline.year
     if deadline.year != year:
         raise Problem(_("이수 기한은 교육 연도 안의 날짜여야 합니다."))
@@ -268,6 +272,12 @@ def assignment_create(
             )
         for employee in selectors.employees_of(organization=organization):
             enrollment_create(user=employee.user, course=course)
+        audit.record(
+            actor=by,
+            action="organizations.assignment.create",
+            subject=assignment,
+            summary=f"{organization} · {course.title} · {deadline:%Y-%m-%d}",
+        )
     return assignment
 
 
@@ -297,7 +307,6 @@ def reminders_send(
             except IntegrityError:
                 skipped += 1
                 continue
-            from lms.organizations.tasks import send_training_reminder
 
             enqueue_on_commit(send_training_reminder, reminder.pk)
             sent += 1

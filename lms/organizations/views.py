@@ -10,20 +10,18 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from config.problems import Problem
-from lms.accounts.models import Organization, Role
+from core import access
+from core.problems import Problem
+from lms.accounts.models import Organization
 from lms.organizations import exports, forms, selectors, services
 from lms.organizations.models import TrainingAssignment
 from lms.organizations.notifications import join_url
+from lms.privacy.services import personal_data_list_viewed
 
 
 def contact_organization(user) -> Organization:
     """The organization whose contact this user is; anyone else gets 404."""
-    if (
-        not user.is_authenticated
-        or user.role != Role.ORG_CONTACT
-        or user.organization_id is None
-    ):
+    if not access.is_org_contact(user):
         raise Http404
     return user.organization
 
@@ -40,13 +38,20 @@ def _assignment(request: HttpRequest, pk: int) -> TrainingAssignment:
 def home(request: HttpRequest) -> HttpResponse:
     organization = contact_organization(request.user)
     link = services.invitation_link_get(organization=organization, by=request.user)
+    employees = list(selectors.employees_of(organization=organization))
+    personal_data_list_viewed(
+        actor=request.user,
+        what="organization employees",
+        count=len(employees),
+        request=request,
+    )
     return render(
         request,
         "organizations/home.html",
         {
             "organization": organization,
             "invite_url": join_url(link),
-            "employees": selectors.employees_of(organization=organization),
+            "employees": employees,
             "pending": selectors.pending_invitations(organization=organization),
             "assignments": selectors.assignments_of(organization=organization),
             "csv_form": forms.InvitationCsvForm(),
@@ -118,6 +123,12 @@ def assignment_detail(request: HttpRequest, pk: int) -> HttpResponse:
         selectors.assignment_progress(assignment=assignment, only=only)
         if only
         else rows
+    )
+    personal_data_list_viewed(
+        actor=request.user,
+        what=f"employee progress of assignment {assignment.pk}",
+        count=len(shown),
+        request=request,
     )
     return render(
         request,

@@ -5,37 +5,51 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from config.problems import Problem
-from lms.outreach import selectors, services
+from core import access
+from core.masking import mask_name, mask_phone
+from core.problems import Problem
+from lms.outreach import selectors, services, states
 from lms.outreach.exports import payout_xlsx_response
-from lms.outreach.forms import PayoutExportForm
+from lms.outreach.forms import PayoutExportForm, QueueFilterForm
 from lms.outreach.matching import candidates_for
 from lms.outreach.models import RequestState
-from lms.privacy.masking import mask_name, mask_phone
 from lms.privacy.services import (
     personal_data_access_record,
     personal_data_list_viewed,
 )
-from lms.trainers.models import MaterialRevision
+from lms.trainers.selectors import material_revisions_visible_to
 from lms.trainers.services import material_revision_review
 
 
 def _staff(request: HttpRequest):
     user = request.user
-    if not (user.is_superuser or user.is_center_staff):
+    if not access.is_operator(user):
         raise DjangoPermissionDenied
     return user
 
 
 def queue(request: HttpRequest) -> HttpResponse:
     user = _staff(request)
-    state = request.GET.get("state", "")
-    requests = selectors.requests_for_staff(user=user, state=state)
+    form = QueueFilterForm(
+        request.GET or None, centers=selectors.centers_for_staff(user=user)
+    )
+    filters = {}
+    if form.is_bound and form.is_valid():
+        d = form.cleaned_data
+        filters = {
+            "state": d["state"],
+            "center_id": d["center"].pk if d["center"] else None,
+            "district_id": d["district"].pk if d["district"] else None,
+            "date_from": d["date_from"],
+            "date_to": d["date_to"],
+            "q": d["q"],
+        }
+    requests = selectors.requests_for_staff(user=user, **filters)
     rows = [
         {
             "r": r,
@@ -50,7 +64,7 @@ def queue(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "outreach/admin/queue.html",
-        {"rows": rows, "states": RequestState.choices, "state": state},
+        {"rows": rows, "form": form, "filtered": bool(request.GET)},
     )
 
 
@@ -85,32 +99,21 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         action = request.POST.get("action")
         reason = request.POST.get("reason", "")
         try:
-            if action == "review":
-                services.request_review(request_id=pk, actor=user)
-            elif action == "ask_info":
-                services.request_ask_info(request_id=pk, actor=user, question=reason)
-            elif action == "approve":
-                slot = request.POST.get("slot")
-                services.request_approve(
-                    request_id=pk,
-                    actor=user,
-                    slot_id=int(slot) if slot else None,
-                    reason=reason,
-                )
-            elif action == "reject":
-                services.request_reject(request_id=pk, actor=user, reason=reason)
-            elif action == "offer":
+            if action == "offer":
                 services.offer_create(
                     request_id=pk,
                     trainer_id=int(request.POST["trainer"]),
                     actor=user,
                     reason=request.POST.get("rank_reason", ""),
                 )
-            elif action == "close":
-                services.request_close(request_id=pk, actor=user)
             else:
+                slot = request.POST.get("slot", "")
                 services.request_transition(
-                    request_id=pk, actor=user, to=action, reason=reason
+                    request_id=pk,
+                    actor=user,
+                    to=action or "",
+                    reason=reason,
+                    slot_id=int(slot) if slot.isdigit() else None,
                 )
             messages.success(request, _("처리했습니다."))
         except Problem as problem:
@@ -130,8 +133,12 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             "events": outreach.events.select_related("actor", "offer__trainer__user"),
             "offers": outreach.offers.select_related("trainer__user"),
             "candidates": match.candidates[:20] if match else [],
-            "excluded_count": len(match.excluded) if match else 0,
+            "excluded": match.excluded_trainers if match else [],
             "session": getattr(outreach, "session", None),
+            "staff_cancellable": states.STAFF_CANCELLABLE,
+            # States whose buttons take a question or a reason from the text box.
+            "staff_reason_states": states.STAFF_CANCELLABLE
+            | {RequestState.UNDER_REVIEW},
         },
     )
 
@@ -140,6 +147,11 @@ def materials(request: HttpRequest) -> HttpResponse:
     user = _staff(request)
     if request.method == "POST":
         try:
+            revision = material_revisions_visible_to(user=user).filter(
+                pk=int(request.POST["revision"])
+            )
+            if not revision.exists():
+                raise Http404
             material_revision_review(
                 revision_id=int(request.POST["revision"]),
                 reviewer=user,
@@ -149,9 +161,9 @@ def materials(request: HttpRequest) -> HttpResponse:
         except Problem as problem:
             messages.error(request, problem.detail)
         return redirect("outreach_admin:materials")
-    revisions = MaterialRevision.objects.select_related(
-        "material__trainer__user", "document"
-    ).order_by("status", "-created_at")[:200]
+    revisions = material_revisions_visible_to(user=user).order_by(
+        "status", "-created_at"
+    )[:200]
     personal_data_list_viewed(
         actor=user,
         what="trainer materials (trainer names)",
@@ -173,6 +185,7 @@ def payouts(request: HttpRequest) -> HttpResponse:
                 month=form.cleaned_data["month"],
                 reason=form.cleaned_data["reason"],
                 request=request,
+                full_names=form.cleaned_data["full_names"],
             )
         except Problem as problem:
             form.add_error(None, problem.detail)

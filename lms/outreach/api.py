@@ -3,19 +3,27 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
 from django.http import HttpRequest
 from ninja import Header, Router, Schema, Status
 from pydantic import Field
 
-from config.problems import NotFound, PermissionDenied
-from lms.accounts.auth import api_auth
-from lms.accounts.models import Role
+from core import access
+from core.auth import api_auth
+from core.problems import NotFound, PermissionDenied, ProblemOut
+from core.types import BodyId, BodyInt, BoundedDateTime, DbId, Month, Year
+from lms.accounts.models import Organization
 from lms.outreach import selectors, services
 from lms.outreach.exports import payout_xlsx_response
 from lms.outreach.matching import candidates_for
 from lms.outreach.models import (
+    MAX_ATTENDEES,
     MIN_PARTICIPANTS,
+    REPORT_MAX_LENGTH,
+    TEXT_MAX_LENGTH,
+    Accessibility,
+    Audience,
     Offer,
     OutreachRequest,
     OutreachSession,
@@ -25,33 +33,28 @@ from lms.outreach.models import (
 router = Router(tags=["outreach"])
 
 
-class ProblemOut(Schema):
-    type: str
-    title: str
-    status: int
-    detail: str
-
-
 class SlotIn(Schema):
-    starts_at: dt.datetime
-    ends_at: dt.datetime
+    starts_at: BoundedDateTime
+    ends_at: BoundedDateTime
 
 
 class RequestIn(Schema):
     organization_name: str = Field(min_length=1, max_length=120)
-    organization_kind: str = Field(max_length=20)
+    organization_kind: Organization.Kind
     contact_name: str = Field(min_length=1, max_length=50)
     contact_phone: str = Field(min_length=9, max_length=20)
     contact_email: str = Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$", max_length=254)
-    participants: int = Field(ge=MIN_PARTICIPANTS)
+    participants: BodyInt = Field(ge=MIN_PARTICIPANTS, le=MAX_ATTENDEES)
     address: str = Field(min_length=1, max_length=200)
-    district_id: int
-    topics: list[str] = Field(min_length=1, description="주제 코드")
-    audience: str
+    district_id: BodyId
+    topics: list[Annotated[str, Field(max_length=40)]] = Field(
+        min_length=1, max_length=20, description="주제 코드"
+    )
+    audience: Audience
     slots: list[SlotIn] = Field(min_length=1, max_length=5)
-    accessibility: list[str] = []
-    language: str = ""
-    notes: str = Field("", max_length=2000)
+    accessibility: list[Accessibility] = Field([], max_length=len(Accessibility))
+    language: str = Field("", max_length=8)
+    notes: str = Field("", max_length=TEXT_MAX_LENGTH)
 
 
 class SlotOut(Schema):
@@ -95,8 +98,8 @@ class RequestOut(Schema):
 
 class TransitionIn(Schema):
     to: RequestState
-    reason: str = ""
-    slot_id: int | None = None
+    reason: str = Field("", max_length=TEXT_MAX_LENGTH)
+    slot_id: BodyId | None = None
 
 
 class CandidateOut(Schema):
@@ -111,7 +114,7 @@ class CandidatesOut(Schema):
 
 
 class OfferIn(Schema):
-    trainer_id: int
+    trainer_id: BodyId
 
 
 class OfferOut(Schema):
@@ -125,7 +128,7 @@ class OfferOut(Schema):
 
 
 class DeclineIn(Schema):
-    reason: str = ""
+    reason: str = Field("", max_length=TEXT_MAX_LENGTH)
 
 
 class SessionOut(Schema):
@@ -159,35 +162,33 @@ class SessionOut(Schema):
 
 
 class AttendanceIn(Schema):
-    attendees: int = Field(ge=0)
+    attendees: BodyInt = Field(ge=0, le=MAX_ATTENDEES)
 
 
 class ReportIn(Schema):
-    report: str = Field(min_length=1, max_length=10000)
-    material_revision_id: int | None = None
+    report: str = Field(min_length=1, max_length=REPORT_MAX_LENGTH)
+    material_revision_id: BodyId | None = None
 
 
 def _visible_requests(user):
-    if user.is_superuser or user.is_center_staff:
+    if access.is_operator(user):
         return selectors.requests_for_staff(user=user, state="")
-    if user.role == Role.ORG_CONTACT:
+    if access.is_org_contact(user):
         return OutreachRequest.objects.filter(organization=user.organization_id)
     raise PermissionDenied()
 
 
-def _request_for(user, request_id: int) -> OutreachRequest:
-    if not (user.is_superuser or user.is_center_staff or user.role == Role.ORG_CONTACT):
-        raise NotFound()  # another user's object: 404, not 403
-    qs = (
-        _visible_requests(user)
-        if not (user.is_superuser or user.is_center_staff)
-        else (OutreachRequest.objects.all())
-    )
+def _request_for(user, request_id: DbId) -> OutreachRequest:
+    """Staff: any request of their centers, whatever its state; a contact: their own.
+    Anything else answers 404, not 403."""
+    if access.is_operator(user):
+        qs = access.scope_to_centers(OutreachRequest.objects.all(), user)
+    elif access.is_org_contact(user):
+        qs = OutreachRequest.objects.filter(organization=user.organization_id)
+    else:
+        raise NotFound()
     r = qs.select_related("district", "center").filter(pk=request_id).first()
-    if r is None or (
-        (user.is_superuser or user.is_center_staff)
-        and not services.can_manage(actor=user, request=r)
-    ):
+    if r is None:
         raise NotFound()
     return r
 
@@ -201,7 +202,7 @@ def _request_for(user, request_id: int) -> OutreachRequest:
 def request_create(
     request: HttpRequest,
     payload: RequestIn,
-    idempotency_key: str = Header("", alias="Idempotency-Key"),
+    idempotency_key: str = Header("", alias="Idempotency-Key", max_length=80),
 ):
     user = request.user
     organization = (
@@ -236,7 +237,9 @@ def request_create(
     auth=api_auth,
     summary="Requests of the caller's center (staff) or organization (contact)",
 )
-def request_list(request: HttpRequest, state: str = ""):
+def request_list(
+    request: HttpRequest, state: Annotated[str, Field(max_length=20)] = ""
+):
     qs = _visible_requests(request.user).prefetch_related("topics", "preferred_slots")
     if state:
         qs = qs.filter(state=state)
@@ -249,7 +252,7 @@ def request_list(request: HttpRequest, state: str = ""):
     auth=api_auth,
     summary="One request",
 )
-def request_detail(request: HttpRequest, request_id: int):
+def request_detail(request: HttpRequest, request_id: DbId):
     return RequestOut.of(_request_for(request.user, request_id))
 
 
@@ -259,24 +262,16 @@ def request_detail(request: HttpRequest, request_id: int):
     auth=api_auth,
     summary="Staff change a request's state (review, needs_info, approved, rejected ...)",
 )
-def request_transition(request: HttpRequest, request_id: int, payload: TransitionIn):
-    user = request.user
-    if payload.to == RequestState.APPROVED:
-        r = services.request_approve(
+def request_transition(request: HttpRequest, request_id: DbId, payload: TransitionIn):
+    return RequestOut.of(
+        services.request_transition(
             request_id=request_id,
-            actor=user,
-            slot_id=payload.slot_id,
+            actor=request.user,
+            to=payload.to,
             reason=payload.reason,
+            slot_id=payload.slot_id,
         )
-    elif payload.to == RequestState.UNDER_REVIEW:
-        r = services.request_review(request_id=request_id, actor=user)
-    elif payload.to == RequestState.CLOSED:
-        r = services.request_close(request_id=request_id, actor=user)
-    else:
-        r = services.request_transition(
-            request_id=request_id, actor=user, to=payload.to, reason=payload.reason
-        )
-    return RequestOut.of(r)
+    )
 
 
 @router.get(
@@ -285,12 +280,9 @@ def request_transition(request: HttpRequest, request_id: int, payload: Transitio
     auth=api_auth,
     summary="Trainers who pass the hard filters, ranked, each with the reason",
 )
-def request_candidates(request: HttpRequest, request_id: int):
+def request_candidates(request: HttpRequest, request_id: DbId):
     r = _request_for(request.user, request_id)
-    if (
-        not (request.user.is_superuser or request.user.is_center_staff)
-        or not r.starts_at
-    ):
+    if not access.is_operator(request.user) or not r.starts_at:
         raise NotFound()
     result = candidates_for(request=r)
     return CandidatesOut(
@@ -308,7 +300,7 @@ def request_candidates(request: HttpRequest, request_id: int):
     auth=api_auth,
     summary="Offer the session to a trainer; 409 when it overlaps the trainer's time",
 )
-def offer_create(request: HttpRequest, request_id: int, payload: OfferIn):
+def offer_create(request: HttpRequest, request_id: DbId, payload: OfferIn):
     offer = services.offer_create(
         request_id=request_id, trainer_id=payload.trainer_id, actor=request.user
     )
@@ -333,7 +325,7 @@ def offer_list(request: HttpRequest):
     auth=api_auth,
     summary="The trainer accepts; the session is confirmed and invitations are sent",
 )
-def offer_accept(request: HttpRequest, offer_id: int):
+def offer_accept(request: HttpRequest, offer_id: DbId):
     return SessionOut.of(
         services.offer_accept(offer_id=offer_id, trainer_user=request.user)
     )
@@ -345,7 +337,7 @@ def offer_accept(request: HttpRequest, offer_id: int):
     auth=api_auth,
     summary="The trainer declines",
 )
-def offer_decline(request: HttpRequest, offer_id: int, payload: DeclineIn):
+def offer_decline(request: HttpRequest, offer_id: DbId, payload: DeclineIn):
     return services.offer_decline(
         offer_id=offer_id, trainer_user=request.user, reason=payload.reason
     )
@@ -357,7 +349,7 @@ def offer_decline(request: HttpRequest, offer_id: int, payload: DeclineIn):
     auth=api_auth,
     summary="The trainer reports attendance",
 )
-def attendance_report(request: HttpRequest, session_id: int, payload: AttendanceIn):
+def attendance_report(request: HttpRequest, session_id: DbId, payload: AttendanceIn):
     return SessionOut.of(
         services.attendance_report(
             session_id=session_id,
@@ -373,7 +365,7 @@ def attendance_report(request: HttpRequest, session_id: int, payload: Attendance
     auth=api_auth,
     summary="The organization confirms (or corrects) the attendance",
 )
-def attendance_confirm(request: HttpRequest, session_id: int, payload: AttendanceIn):
+def attendance_confirm(request: HttpRequest, session_id: DbId, payload: AttendanceIn):
     session = (
         OutreachSession.objects.filter(
             pk=session_id, request__organization=request.user.organization_id or -1
@@ -396,7 +388,7 @@ def attendance_confirm(request: HttpRequest, session_id: int, payload: Attendanc
     auth=api_auth,
     summary="The trainer's lecture report, with the material revision used",
 )
-def lecture_report(request: HttpRequest, session_id: int, payload: ReportIn):
+def lecture_report(request: HttpRequest, session_id: DbId, payload: ReportIn):
     return SessionOut.of(
         services.lecture_report_submit(
             session_id=session_id,
@@ -416,7 +408,12 @@ def lecture_report(request: HttpRequest, session_id: int, payload: ReportIn):
         "(5+ characters, 내보내기 사유) is required and goes into the access log"
     ),
 )
-def payouts_export(request: HttpRequest, year: int, month: int, reason: str = ""):
+def payouts_export(
+    request: HttpRequest,
+    year: Year,
+    month: Month,
+    reason: Annotated[str, Field(max_length=300)] = "",
+):
     user = request.user
     services.ensure_staff(user)
     return payout_xlsx_response(

@@ -7,7 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 
-from lms.trainers.selectors import SEOUL
+from core.time import SEOUL
 
 
 def travel_class(*, trainer_district, trainer_region_id: int, district) -> str:
@@ -43,3 +43,20 @@ def lecture_fee(
         base += base * Decimal(rates["evening_weekend_premium_percent"]) / 100
     total = base + Decimal(rates["travel"][travel])
     return int(total.quantize(Decimal("1"), rounding=ROUND_HALF_UP))
+
+
+def session_fee(
+    *, trainer, district, starts_at: dt.datetime, ends_at: dt.datetime
+) -> int:
+    """The fee `trainer` earns for a session in `district`: what an offer promises and
+    what the session records when it is accepted."""
+    return lecture_fee(
+        starts_at=starts_at,
+        ends_at=ends_at,
+        grade=trainer.grade,
+        travel=travel_class(
+            trainer_district=trainer.home_district,
+            trainer_region_id=trainer.home_district.region_id,
+            district=district,
+        ),
+    )

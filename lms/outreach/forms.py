@@ -8,12 +8,23 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.time import SEOUL
+from core.types import validate_bounded_date
+from core.uploads import check_upload
 from lms.accounts.models import Organization
 from lms.centers.models import District
-from lms.outreach.models import MIN_PARTICIPANTS, Accessibility, Audience
+from lms.outreach.models import (
+    MAX_ATTENDEES,
+    MIN_PARTICIPANTS,
+    REPORT_MAX_LENGTH,
+    TEXT_MAX_LENGTH,
+    Accessibility,
+    Audience,
+    RequestState,
+)
 from lms.privacy.forms import ExportReasonForm
+from lms.surveys.models import COMMENT_MAX_LENGTH
 from lms.trainers.models import Topic
-from lms.trainers.selectors import SEOUL
 
 SLOT_COUNT = 3
 
@@ -37,6 +48,7 @@ class ApplicationForm(forms.Form):
     participants = forms.IntegerField(
         label=_("참여 인원"),
         min_value=MIN_PARTICIPANTS,
+        max_value=MAX_ATTENDEES,
         error_messages={"min_value": _("참여 인원은 10명 이상이어야 합니다.")},
     )
     address = forms.CharField(label=_("교육 장소 주소"), max_length=200)
@@ -62,6 +74,7 @@ class ApplicationForm(forms.Form):
     notes = forms.CharField(
         label=_("기타 요청 사항"),
         widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=TEXT_MAX_LENGTH,
         required=False,
     )
 
@@ -73,6 +86,7 @@ class ApplicationForm(forms.Form):
                 label=_("희망 일시 %(n)s — 날짜") % {"n": i},
                 required=required,
                 widget=forms.DateInput(attrs={"type": "date"}),
+                validators=[validate_bounded_date],
                 error_messages={"required": _("희망 날짜를 하나 이상 입력해 주세요.")},
             )
             self.fields[f"slot{i}_start"] = forms.TimeField(
@@ -123,21 +137,23 @@ class ApplicationForm(forms.Form):
         return data
 
 
-class AnswerForm(forms.Form):
-    answer = forms.CharField(label=_("답변"), widget=forms.Textarea(attrs={"rows": 3}))
-
-
 class AttendanceConfirmForm(forms.Form):
-    attendees = forms.IntegerField(label=_("실제 참석 인원"), min_value=0)
+    attendees = forms.IntegerField(
+        label=_("실제 참석 인원"), min_value=0, max_value=MAX_ATTENDEES
+    )
 
 
 class AttendanceReportForm(forms.Form):
-    attendees = forms.IntegerField(label=_("참석 인원"), min_value=0)
+    attendees = forms.IntegerField(
+        label=_("참석 인원"), min_value=0, max_value=MAX_ATTENDEES
+    )
 
 
 class LectureReportForm(forms.Form):
     report = forms.CharField(
-        label=_("강의 보고서"), widget=forms.Textarea(attrs={"rows": 5})
+        label=_("강의 보고서"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        max_length=REPORT_MAX_LENGTH,
     )
     material_revision = forms.IntegerField(required=False, widget=forms.HiddenInput)
 
@@ -158,17 +174,29 @@ class WeeklyAvailabilityForm(forms.Form):
 
 class ExceptionForm(forms.Form):
     date = forms.DateField(
-        label=_("날짜"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("날짜"),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        validators=[validate_bounded_date],
     )
     note = forms.CharField(label=_("메모"), max_length=120, required=False)
 
 
 class MaterialUploadForm(forms.Form):
     title = forms.CharField(label=_("자료명"), max_length=120)
-    file = forms.FileField(label=_("파일(PDF, PPTX, HWP 등)"))
+    file = forms.FileField(label=_("파일(PDF, PPTX, DOCX, HWP, HWPX, PNG, JPG)"))
+
+    def clean_file(self):
+        uploaded = self.cleaned_data["file"]
+        check_upload(uploaded, purpose="material")
+        return uploaded
 
 
 class SurveyForm(forms.Form):
+    code = forms.CharField(
+        label=_("설문 코드(QR 시트에 적힌 코드)"),
+        max_length=20,
+        error_messages={"required": _("설문 코드를 입력해 주세요.")},
+    )
     score = forms.TypedChoiceField(
         label=_("이번 교육에 얼마나 만족하셨나요?"),
         coerce=int,
@@ -176,7 +204,10 @@ class SurveyForm(forms.Form):
         widget=forms.RadioSelect,
     )
     comment = forms.CharField(
-        label=_("의견(선택)"), widget=forms.Textarea(attrs={"rows": 3}), required=False
+        label=_("의견(선택)"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=COMMENT_MAX_LENGTH,
+        required=False,
     )
 
 
@@ -185,4 +216,67 @@ class PayoutExportForm(ExportReasonForm):
 
     year = forms.IntegerField(label=_("연도"), min_value=2000, max_value=2100)
     month = forms.IntegerField(label=_("월"), min_value=1, max_value=12)
-    field_order = ["year", "month", "reason"]
+    full_names = forms.BooleanField(
+        label=_("강사 실명 포함(지급 처리용)"),
+        required=False,
+        help_text=_(
+            "선택하지 않으면 강사 이름을 가립니다. 실명 내려받기는 사유와 함께 기록됩니다."
+        ),
+    )
+    field_order = ["year", "month", "full_names", "reason"]
+
+
+class QueueFilterForm(forms.Form):
+    """The staff queue's filters; every field optional, the centers are the staff member's."""
+
+    q = forms.CharField(
+        label=_("검색"),
+        required=False,
+        max_length=100,
+        help_text=_("기관명, 담당자 이름·이메일, 주소 또는 신청 번호"),
+    )
+    state = forms.ChoiceField(label=_("상태"), required=False)
+    center = forms.ModelChoiceField(
+        label=_("센터"), required=False, queryset=None, empty_label=_("전체")
+    )
+    district = forms.ModelChoiceField(
+        label=_("자치구"),
+        required=False,
+        queryset=District.objects.order_by("name"),
+        empty_label=_("전체"),
+    )
+    date_from = forms.DateField(
+        label=_("신청일(부터)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+    date_to = forms.DateField(
+        label=_("신청일(까지)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def __init__(self, *args, centers, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["state"].choices = [
+            ("", _("진행 중 전체")),
+            *RequestState.choices,
+        ]
+        self.fields["center"].queryset = centers
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("date_from"), data.get("date_to")
+        if start and end and end < start:
+            self.add_error("date_to", _("끝 날짜가 시작 날짜보다 앞섭니다."))
+        return data
+
+
+class DeclineForm(forms.Form):
+    reason = forms.CharField(
+        label=_("거절 사유"),
+        max_length=TEXT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("센터가 다음 강사를 찾을 때 참고합니다. 예: 같은 날 다른 일정"),
+        error_messages={"required": _("거절 사유를 입력해 주세요.")},
+    )

@@ -30,7 +30,23 @@ from lms.trainers.selectors import (
     trainer_suspension_reasons,
 )
 
-PROXIMITY_LABELS = {0: "같은 자치구", 1: "같은 권역", 2: "다른 권역"}
+PROXIMITY_LABELS = {
+    0: "교육 장소와 같은 자치구에 삽니다.",
+    1: "교육 장소와 같은 권역에서 활동합니다.",
+    2: "다른 권역에서 옵니다.",
+}
+# How far below (or above) an even split of this month's sessions a trainer may be
+# before the reason says they get fewer (or more) than the others.
+EVEN_MARGIN = 0.5
+
+# A trainer who already answered an offer of this very request is not offered it again.
+ANSWERED_OFFER_REASONS = {
+    OfferState.DECLINED: "이 신청의 제안을 거절했습니다.",
+    OfferState.EXPIRED: "이 신청의 제안에 기한 안에 답하지 않았습니다.",
+    OfferState.WITHDRAWN: "이 신청의 제안이 철회되었습니다(불참 또는 취소).",
+    OfferState.OFFERED: "이 신청의 제안을 이미 받아 답을 기다리는 중입니다.",
+    OfferState.ACCEPTED: "이 신청의 제안을 이미 수락했습니다.",
+}
 
 
 @dataclass
@@ -45,9 +61,17 @@ class Candidate:
 
 
 @dataclass
+class Excluded:
+    trainer: TrainerProfile
+    reasons: list[str]
+
+
+@dataclass
 class MatchResult:
     candidates: list[Candidate] = field(default_factory=list)
     excluded: dict[int, list[str]] = field(default_factory=dict)
+    #: The same exclusions with their trainers, for the staff screen.
+    excluded_trainers: list[Excluded] = field(default_factory=list)
 
 
 def month_bounds(moment: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
@@ -60,8 +84,31 @@ def month_bounds(moment: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
 
 
 def blocked_range(starts_at: dt.datetime, ends_at: dt.datetime):
+    """The time an offer holds the trainer: the session, plus half the travel buffer
+    (OUTREACH_TRAVEL_BUFFER_MINUTES) before and after. The one home of that rule."""
     half = dt.timedelta(minutes=settings.OUTREACH_TRAVEL_BUFFER_MINUTES) / 2
     return starts_at - half, ends_at + half
+
+
+def hold_fields(starts_at: dt.datetime, ends_at: dt.datetime) -> dict:
+    """`Offer(**hold_fields(...))`: the blocked range as the offer's own fields."""
+    blocked_from, blocked_until = blocked_range(starts_at, ends_at)
+    return {"blocked_from": blocked_from, "blocked_until": blocked_until}
+
+
+def fairness_sentence(c: Candidate) -> str:
+    """This month's load in words a staff member reads at a glance."""
+    if c.shortfall >= EVEN_MARGIN:
+        return _(
+            "이번 달 %(load)s회 강의해 고르게 나눈 몫(약 %(share).0f회)보다 적게 받았습니다."
+        ) % {"load": c.load, "share": c.share}
+    if c.shortfall <= -EVEN_MARGIN:
+        return _(
+            "이번 달 %(load)s회 강의해 고르게 나눈 몫(약 %(share).0f회)보다 많이 받았습니다."
+        ) % {"load": c.load, "share": c.share}
+    return _("이번 달 %(load)s회 강의해 다른 강사들과 고르게 받고 있습니다.") % {
+        "load": c.load
+    }
 
 
 def candidates_for(*, request: OutreachRequest) -> MatchResult:
@@ -90,12 +137,20 @@ def candidates_for(*, request: OutreachRequest) -> MatchResult:
         .exclude(request=request)
         .values_list("trainer_id", flat=True)
     )
+    answered: dict[int, list[str]] = {}
+    for trainer_id, state in Offer.objects.filter(request=request).values_list(
+        "trainer_id", "state"
+    ):
+        reason = _(ANSWERED_OFFER_REASONS[state])
+        if reason not in answered.setdefault(trainer_id, []):
+            answered[trainer_id].append(reason)
     needs_language = Accessibility.FOREIGN_LANGUAGE in (request.accessibility or [])
     local_date = starts_at.astimezone(SEOUL).date()
     result = MatchResult()
     eligible: list[Candidate] = []
     for trainer in trainer_pool():
-        reasons = list(trainer_suspension_reasons(trainer=trainer, on=local_date))
+        reasons = list(answered.get(trainer.pk, []))
+        reasons += trainer_suspension_reasons(trainer=trainer, on=local_date)
         if not topic_ids <= {t.pk for t in related(trainer, "topics")}:
             reasons.append(_("요청 주제를 강의하지 않습니다."))
         if needs_language and request.language not in (trainer.languages or []):
@@ -119,6 +174,7 @@ def candidates_for(*, request: OutreachRequest) -> MatchResult:
             reasons.append(_("가능 시간이 아닙니다."))
         if reasons:
             result.excluded[trainer.pk] = reasons
+            result.excluded_trainers.append(Excluded(trainer=trainer, reasons=reasons))
             continue
         region_ids = {r.pk for r in related(trainer, "regions")}
         if trainer.home_district_id == district.pk:
@@ -144,14 +200,13 @@ def candidates_for(*, request: OutreachRequest) -> MatchResult:
     )
     for index, c in enumerate(eligible, start=1):
         c.rank = index
-        c.reason = _(
-            "이번 달 %(load)s회 배정, 가중치 몫 %(share).1f회 대비 부족 %(shortfall).1f회, "
-            "%(proximity)s"
-        ) % {
-            "load": c.load,
-            "share": c.share,
-            "shortfall": c.shortfall,
-            "proximity": PROXIMITY_LABELS[c.proximity],
-        }
+        parts = [fairness_sentence(c)]
+        if c.trainer.weight > 1:
+            parts.append(
+                _("배정 가중치가 %(weight)s이라 다른 강사보다 자주 배정합니다.")
+                % {"weight": c.trainer.weight}
+            )
+        parts.append(_(PROXIMITY_LABELS[c.proximity]))
+        c.reason = " ".join(parts)
     result.candidates = eligible
     return result

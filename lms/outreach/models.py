@@ -15,6 +15,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 MIN_PARTICIPANTS = 10
+# The most people one outreach session is for, and the most attendance can say came.
+MAX_ATTENDEES = 1000
+# Free text: the same limits on the pages' forms and in the API.
+TEXT_MAX_LENGTH = 2000
+REPORT_MAX_LENGTH = 10000
 
 
 class RequestState(models.TextChoices):

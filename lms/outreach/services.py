@@ -1,7 +1,10 @@
 """What happens to an outreach request and its offers. Each service is one transaction.
 
-`request_set_state` and `offer_set_state` are the only places that change a state: they check
-the transition, write the event log and schedule the notification.
+`request_set_state` and `offer_set_state` are the only places that change a state: they
+ask `states` whether the transition exists and the request holds the facts it claims,
+write the event log and the audit record, and queue the notification. Staff act through
+named verbs (`request_review`, `request_approve`, `request_confirm`, `trainer_drop_out`,
+...); `STAFF_VERBS` maps the API's and the admin's `to` values onto them one to one.
 """
 
 from __future__ import annotations
@@ -14,16 +17,21 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from config.problems import Conflict, NotFound, PermissionDenied, Problem
-from lms.accounts.models import Organization, Role, User
+from core import access, audit
+from core.problems import Conflict, NotFound, Problem
+from core.time import SEOUL
+from lms.accounts.models import Organization, User
 from lms.centers.models import District
 from lms.centers.selectors import center_for_district
-from lms.outreach import notifications
-from lms.outreach.fees import lecture_fee, travel_class
+from lms.outreach import notifications, states
+from lms.outreach.fees import session_fee
 from lms.outreach.matching import blocked_range
 from lms.outreach.models import (
-    HOLDING_OFFER_STATES,
+    MAX_ATTENDEES,
     MIN_PARTICIPANTS,
+    TEXT_MAX_LENGTH,
+    Accessibility,
+    Audience,
     Offer,
     OfferState,
     OutreachEvent,
@@ -33,66 +41,44 @@ from lms.outreach.models import (
     RequestState,
 )
 from lms.trainers.models import MaterialRevision, Topic, TrainerProfile
-from lms.trainers.selectors import SEOUL, trainer_suspension_reasons
+from lms.trainers.selectors import trainer_suspension_reasons
 
 S = RequestState
-REQUEST_TRANSITIONS: dict[str, set[str]] = {
-    S.SUBMITTED: {S.UNDER_REVIEW, S.REJECTED, S.WITHDRAWN},
-    S.UNDER_REVIEW: {S.NEEDS_INFO, S.APPROVED, S.REJECTED, S.WITHDRAWN},
-    S.NEEDS_INFO: {S.UNDER_REVIEW, S.REJECTED, S.WITHDRAWN},
-    S.APPROVED: {S.MATCHING, S.WITHDRAWN, S.CANCELLED},
-    S.MATCHING: {S.ASSIGNED, S.UNFILLED, S.WITHDRAWN, S.CANCELLED},
-    S.ASSIGNED: {S.CONFIRMED, S.MATCHING, S.WITHDRAWN, S.CANCELLED},
-    S.CONFIRMED: {S.DELIVERED, S.WITHDRAWN, S.CANCELLED},
-    S.DELIVERED: {S.REPORTED},
-    S.REPORTED: {S.CLOSED},
-    S.CLOSED: set(),
-    S.REJECTED: set(),
-    S.WITHDRAWN: set(),
-    S.CANCELLED: set(),
-    S.UNFILLED: set(),
-}
 OS = OfferState
-OFFER_TRANSITIONS: dict[str, set[str]] = {
-    OS.OFFERED: {OS.ACCEPTED, OS.DECLINED, OS.EXPIRED, OS.WITHDRAWN},
-    OS.ACCEPTED: {OS.WITHDRAWN},
-    OS.DECLINED: set(),
-    OS.EXPIRED: set(),
-    OS.WITHDRAWN: set(),
-}
-# States in which the applicant may still withdraw from the follow-up page.
-APPLICANT_CANCELLABLE = {
-    s for s, targets in REQUEST_TRANSITIONS.items() if S.WITHDRAWN in targets
-}
+# Readers of the old names (views, tests) find them in states.py.
+APPLICANT_CANCELLABLE = states.APPLICANT_CANCELLABLE
 
 
 def request_set_state(
     *, request: OutreachRequest, to: str, actor: User | None = None, note: str = ""
 ) -> OutreachRequest:
     """The one place a request changes state; call inside the caller's transaction."""
-    if to not in REQUEST_TRANSITIONS[request.state]:
-        raise Conflict(
-            _("'%(from)s' 상태에서 '%(to)s'(으)로 바꿀 수 없습니다.")
-            % {"from": RequestState(request.state).label, "to": RequestState(to).label}
-        )
+    refusal = states.request_refusal(request, to)
+    if refusal:
+        raise Conflict(refusal)
     OutreachEvent.objects.create(
         request=request, from_state=request.state, to_state=to, actor=actor, note=note
     )
+    audit.record(
+        actor=actor,
+        action=f"outreach.request.{to}",
+        subject=request,
+        summary=f"{request.state} → {to}",
+        data={"note": note} if note else None,
+    )
     request.state = to
     request.save(update_fields=["state"])
-    if to in (S.APPROVED, S.REJECTED, S.CANCELLED, S.UNFILLED):
-        transaction.on_commit(lambda: notifications.send_decision(request.pk))
+    if to in notifications.DECISION_STATES:
+        notifications.queue("decision", request.pk)
     return request
 
 
 def offer_set_state(
     *, offer: Offer, to: str, actor: User | None = None, note: str = ""
 ) -> Offer:
-    if to not in OFFER_TRANSITIONS[offer.state]:
-        raise Conflict(
-            _("'%(from)s' 상태의 제안을 '%(to)s'(으)로 바꿀 수 없습니다.")
-            % {"from": OfferState(offer.state).label, "to": OfferState(to).label}
-        )
+    refusal = states.offer_refusal(offer.state, to)
+    if refusal:
+        raise Conflict(refusal)
     OutreachEvent.objects.create(
         request_id=offer.request_id,
         offer=offer,
@@ -101,12 +87,17 @@ def offer_set_state(
         actor=actor,
         note=note,
     )
+    audit.record(
+        actor=actor,
+        action=f"outreach.offer.{to}",
+        subject=offer,
+        summary=f"{offer.state} → {to}",
+        data={"note": note} if note else None,
+    )
     offer.state = to
     offer.save(update_fields=["state"])
-    if to in (OS.DECLINED, OS.EXPIRED):
-        transaction.on_commit(
-            lambda: notifications.send_offer_outcome_to_staff(offer.pk)
-        )
+    if to in (OS.ACCEPTED, OS.DECLINED, OS.EXPIRED):
+        notifications.queue("offer_outcome", offer.pk)
     return offer
 
 
@@ -131,6 +122,29 @@ class ApplicationData:
     notes: str = ""
 
 
+def _require_choices(data: ApplicationData) -> None:
+    """Only the listed kinds, audiences and supports reach the records and reports."""
+    if data.organization_kind not in Organization.Kind.values:
+        raise Problem(_("기관 유형을 목록에서 골라 주세요."))
+    if data.audience not in Audience.values:
+        raise Problem(_("교육 대상을 목록에서 골라 주세요."))
+    if not set(data.accessibility) <= set(Accessibility.values):
+        raise Problem(_("접근성 지원 항목을 목록에서 골라 주세요."))
+
+
+def _require_text_length(text: str, limit: int = TEXT_MAX_LENGTH) -> None:
+    if len(text) > limit:
+        raise Problem(_("%(n)d자 이내로 입력해 주세요.") % {"n": limit})
+
+
+def _require_attendees(attendees: int) -> None:
+    if not 0 <= attendees <= MAX_ATTENDEES:
+        raise Problem(
+            _("출석 인원은 0명부터 %(n)d명 사이로 입력해 주세요.")
+            % {"n": MAX_ATTENDEES}
+        )
+
+
 def request_submit(
     *,
     data: ApplicationData,
@@ -149,6 +163,11 @@ def request_submit(
             return existing, False
     if data.participants < MIN_PARTICIPANTS:
         raise Problem(_("참여 인원은 10명 이상이어야 합니다."))
+    if data.participants > MAX_ATTENDEES:
+        raise Problem(
+            _("참여 인원은 %(n)d명 이하로 입력해 주세요.") % {"n": MAX_ATTENDEES}
+        )
+    _require_choices(data)
     if not data.slots:
         raise Problem(_("희망 일시를 하나 이상 입력해 주세요."))
     now = timezone.now()
@@ -191,7 +210,7 @@ def request_submit(
             OutreachEvent.objects.create(
                 request=request, from_state="", to_state=S.SUBMITTED, note="신청 접수"
             )
-            transaction.on_commit(lambda: notifications.send_receipt(request.pk))
+            notifications.queue("receipt", request.pk)
     except IntegrityError:
         # A concurrent duplicate with the same key won the insert.
         existing = OutreachRequest.objects.filter(
@@ -211,12 +230,7 @@ def _staff_request(request_id: int, actor: User) -> OutreachRequest:
 
 
 def can_manage(*, actor: User, request: OutreachRequest) -> bool:
-    if actor.is_superuser:
-        return True
-    if actor.role != Role.STAFF or actor.center_id is None:
-        return False
-    # The metropolitan center (광역) oversees every center's queue.
-    return actor.center_id == request.center_id or actor.center.kind == "metropolitan"
+    return access.may_act_for_center(actor, request.center_id)
 
 
 @transaction.atomic
@@ -233,7 +247,7 @@ def request_ask_info(*, request_id: int, actor: User, question: str) -> Outreach
     request.staff_question = question.strip()
     request.save(update_fields=["staff_question"])
     request_set_state(request=request, to=S.NEEDS_INFO, actor=actor, note=question)
-    transaction.on_commit(lambda: notifications.send_question(request.pk))
+    notifications.queue("question", request.pk)
     return request
 
 
@@ -247,6 +261,7 @@ def request_answer(*, token, answer: str) -> OutreachRequest:
         raise NotFound()
     if not answer.strip():
         raise Problem(_("답변을 입력해 주세요."))
+    _require_text_length(answer)
     if request.state != S.NEEDS_INFO:
         raise Conflict(_("지금은 답변할 질문이 없습니다."))
     request.applicant_answer = answer.strip()
@@ -261,13 +276,14 @@ def request_withdraw(*, token, reason: str = "") -> OutreachRequest:
     )
     if request is None:
         raise NotFound()
+    _require_text_length(reason)
     _release_offers(request, None, _("신청자가 취소했습니다."))
     return request_set_state(request=request, to=S.WITHDRAWN, note=reason)
 
 
 def _release_offers(request: OutreachRequest, actor: User | None, note: str) -> None:
     for offer in request.offers.select_for_update().filter(
-        state__in=HOLDING_OFFER_STATES
+        state__in=states.HOLDING_OFFERS
     ):
         offer_set_state(offer=offer, to=OS.WITHDRAWN, actor=actor, note=note)
 
@@ -319,20 +335,78 @@ def requests_decide_batch(
 
 
 @transaction.atomic
-def request_transition(
-    *, request_id: int, actor: User, to: str, reason: str = ""
-) -> OutreachRequest:
-    """Generic staff transition for the API; decisions with side data use their services."""
-    if to == S.APPROVED:
-        return request_approve(request_id=request_id, actor=actor, reason=reason)
-    if to == S.REJECTED:
-        return request_reject(request_id=request_id, actor=actor, reason=reason)
-    if to == S.NEEDS_INFO:
-        return request_ask_info(request_id=request_id, actor=actor, question=reason)
+def request_cancel(*, request_id: int, actor: User, reason: str) -> OutreachRequest:
+    """Staff cancel the education (the applicant withdraws from the follow-up page)."""
+    if not reason.strip():
+        raise Problem(_("취소 사유를 입력해 주세요."))
     request = _staff_request(request_id, actor)
-    if to in (S.CANCELLED, S.WITHDRAWN, S.UNFILLED):
-        _release_offers(request, actor, reason)
-    return request_set_state(request=request, to=to, actor=actor, note=reason)
+    _release_session(request, actor, reason)
+    request.decision_reason = reason.strip()
+    request.save(update_fields=["decision_reason"])
+    return request_set_state(request=request, to=S.CANCELLED, actor=actor, note=reason)
+
+
+@transaction.atomic
+def request_mark_unfilled(
+    *, request_id: int, actor: User, reason: str = ""
+) -> OutreachRequest:
+    """No trainer could be found for the date: the applicant is told."""
+    request = _staff_request(request_id, actor)
+    _release_offers(request, actor, reason or _("강사를 구하지 못했습니다."))
+    request.decision_reason = reason.strip() or _(
+        "해당 일시에 가능한 강사를 찾지 못했습니다."
+    )
+    request.save(update_fields=["decision_reason"])
+    return request_set_state(request=request, to=S.UNFILLED, actor=actor, note=reason)
+
+
+#: States that only a fact makes true, and the fact that makes each.
+FACT_STATES = {
+    S.SUBMITTED: _("신청서가 접수되면 이 상태가 됩니다."),
+    S.ASSIGNED: _("강사가 제안을 수락하면 이 상태가 됩니다."),
+    S.DELIVERED: _("강사가 출석을 보고하면 이 상태가 됩니다."),
+    S.REPORTED: _("강사가 강의 보고서를 내면 이 상태가 됩니다."),
+    S.WITHDRAWN: _("신청자만 취소할 수 있습니다. 센터는 '교육 취소'를 쓰세요."),
+}
+
+
+def request_transition(
+    *,
+    request_id: int,
+    actor: User,
+    to: str,
+    reason: str = "",
+    slot_id: int | None = None,
+) -> OutreachRequest:
+    """The staff verb behind each target state, as the API's transitions and the admin's
+    buttons name it: one to one, so every screen checks and logs a change the same way."""
+    one = {"request_id": request_id, "actor": actor}
+    if to == S.UNDER_REVIEW:
+        return request_review(**one)
+    if to == S.NEEDS_INFO:
+        return request_ask_info(**one, question=reason)
+    if to == S.APPROVED:
+        return request_approve(**one, slot_id=slot_id, reason=reason)
+    if to == S.REJECTED:
+        return request_reject(**one, reason=reason)
+    if to == S.CONFIRMED:
+        return request_confirm(**one)
+    if to == S.MATCHING:
+        return trainer_drop_out(**one, reason=reason)
+    if to == S.CANCELLED:
+        return request_cancel(**one, reason=reason)
+    if to == S.UNFILLED:
+        return request_mark_unfilled(**one, reason=reason)
+    if to == S.CLOSED:
+        return request_close(**one)
+    with transaction.atomic():
+        _staff_request(request_id, actor)  # another center's request is 404 first
+    if to in FACT_STATES:
+        raise Conflict(
+            _("'%(to)s' 상태는 직접 바꿀 수 없습니다: %(how)s")
+            % {"to": RequestState(to).label, "how": FACT_STATES[to]}
+        )
+    raise Problem(_("알 수 없는 상태입니다: %(to)s") % {"to": to})
 
 
 # --- Offers ---------------------------------------------------------------------------
@@ -370,14 +444,14 @@ def offer_create(
                     _("이 강사는 배정이 정지되어 있습니다: %(why)s")
                     % {"why": " ".join(suspended)}
                 )
-            if request.offers.filter(state__in=HOLDING_OFFER_STATES).exists():
+            if request.offers.filter(state__in=states.HOLDING_OFFERS).exists():
                 raise Conflict(_("이 신청에는 이미 응답을 기다리는 제안이 있습니다."))
             blocked_from, blocked_until = blocked_range(
                 request.starts_at, request.ends_at
             )
             if Offer.objects.filter(
                 trainer=trainer,
-                state__in=HOLDING_OFFER_STATES,
+                state__in=states.HOLDING_OFFERS,
                 blocked_from__lt=blocked_until,
                 blocked_until__gt=blocked_from,
             ).exists():
@@ -401,7 +475,7 @@ def offer_create(
                 to_state=OS.OFFERED,
                 actor=actor,
             )
-            transaction.on_commit(lambda: notifications.send_offer(offer.pk))
+            notifications.queue("offer", offer.pk)
             return offer
     except IntegrityError as exc:
         raise _overlap_conflict() from exc
@@ -421,14 +495,15 @@ def _trainer_offer(offer_id: int, trainer_user: User) -> Offer:
 
 @transaction.atomic
 def offer_accept(*, offer_id: int, trainer_user: User) -> OutreachSession:
-    """The trainer accepts: the session exists, the request is assigned and confirmed."""
+    """The trainer accepts: the session exists and the request is assigned to them.
+
+    Staff then confirm it to the trainer and the organization (`request_confirm`)."""
     offer = _trainer_offer(offer_id, trainer_user)
     if offer.state == OS.OFFERED and offer.expires_at <= timezone.now():
         # The beat task records the expiry; this answer changes nothing.
         raise Conflict(_("응답 기한이 지난 제안입니다."))
     request = OutreachRequest.objects.select_for_update().get(pk=offer.request_id)
     offer_set_state(offer=offer, to=OS.ACCEPTED, actor=trainer_user)
-    request_set_state(request=request, to=S.ASSIGNED, actor=trainer_user)
     trainer = offer.trainer
     session = OutreachSession.objects.create(
         request=request,
@@ -436,24 +511,73 @@ def offer_accept(*, offer_id: int, trainer_user: User) -> OutreachSession:
         trainer=trainer,
         starts_at=offer.starts_at,
         ends_at=offer.ends_at,
-        fee_amount=lecture_fee(
+        fee_amount=session_fee(
+            trainer=trainer,
+            district=request.district,
             starts_at=offer.starts_at,
             ends_at=offer.ends_at,
-            grade=trainer.grade,
-            travel=travel_class(
-                trainer_district=trainer.home_district,
-                trainer_region_id=trainer.home_district.region_id,
-                district=request.district,
-            ),
         ),
     )
-    request_set_state(request=request, to=S.CONFIRMED, note="강사 수락으로 확정")
-    transaction.on_commit(lambda: notifications.send_confirmation(session.pk))
+    request_set_state(request=request, to=S.ASSIGNED, actor=trainer_user)
     return session
 
 
 @transaction.atomic
+def request_confirm(*, request_id: int, actor: User) -> OutreachRequest:
+    """Staff confirm the assigned trainer: both sides get the invitation (iCalendar)."""
+    request = _staff_request(request_id, actor)
+    request_set_state(request=request, to=S.CONFIRMED, actor=actor)
+    notifications.queue("confirmation", request.session.pk)
+    return request
+
+
+def _release_session(request: OutreachRequest, actor: User | None, note: str) -> None:
+    """Free the trainer's date: the offer is withdrawn and the unused session removed."""
+    session = getattr(request, "session", None)
+    if session is not None:
+        if session.attendance_reported_at is not None:
+            raise Conflict(_("이미 실시된 교육의 강사 일정은 해제할 수 없습니다."))
+        offer = Offer.objects.select_for_update().get(pk=session.offer_id)
+        session.delete()
+        request.session = None
+        if offer.state in states.HOLDING_OFFERS:
+            offer_set_state(offer=offer, to=OS.WITHDRAWN, actor=actor, note=note)
+    _release_offers(request, actor, note)
+
+
+@transaction.atomic
+def trainer_drop_out(*, request_id: int, actor: User, reason: str) -> OutreachRequest:
+    """The assigned (or confirmed) trainer can no longer come: back to matching.
+
+    The trainer says so from the portal, or staff record it for them. The date is kept,
+    the trainer's hold is released, and the organization and the staff are told.
+    """
+    if not reason.strip():
+        raise Problem(_("불참 사유를 입력해 주세요."))
+    request = OutreachRequest.objects.select_for_update().filter(pk=request_id).first()
+    session = getattr(request, "session", None) if request else None
+    is_its_trainer = session is not None and session.trainer.user_id == actor.pk
+    if request is None or not (
+        is_its_trainer or can_manage(actor=actor, request=request)
+    ):
+        raise NotFound(_("신청을 찾을 수 없습니다."))
+    if request.state not in states.SCHEDULED:
+        raise Conflict(_("강사가 배정·확정된 신청에서만 불참을 알릴 수 있습니다."))
+    if request.starts_at <= timezone.now():
+        raise Conflict(_("이미 시작한 교육은 불참으로 돌릴 수 없습니다."))
+    _release_session(request, actor, reason.strip())
+    request_set_state(request=request, to=S.MATCHING, actor=actor, note=reason.strip())
+    notifications.queue("drop_out", request.events.latest("pk").pk)
+    return request
+
+
+@transaction.atomic
 def offer_decline(*, offer_id: int, trainer_user: User, reason: str = "") -> Offer:
+    """The trainer declines, saying why (the center reads it when it asks the next one)."""
+    if not reason.strip():
+        raise Problem(_("거절 사유를 입력해 주세요."), field="reason")
+    _require_text_length(reason)
+    reason = reason.strip()
     offer = _trainer_offer(offer_id, trainer_user)
     return offer_set_state(offer=offer, to=OS.DECLINED, actor=trainer_user, note=reason)
 
@@ -488,9 +612,7 @@ def reminders_send(*, now: dt.datetime | None = None) -> int:
                 pk=session_id, reminder_sent_at__isnull=True
             ).update(reminder_sent_at=now)
             if updated:
-                transaction.on_commit(
-                    lambda sid=session_id: notifications.send_reminder(sid)
-                )
+                notifications.queue("reminder", session_id)
                 count += 1
     return count
 
@@ -520,16 +642,15 @@ def attendance_report(
     session = _trainer_session(session_id, trainer_user)
     if (now or timezone.now()) < session.starts_at:
         raise Conflict(_("교육이 시작된 뒤에 출석을 보고할 수 있습니다."))
-    if attendees < 0:
-        raise Problem(_("출석 인원을 확인해 주세요."))
+    _require_attendees(attendees)
     request = OutreachRequest.objects.select_for_update().get(pk=session.request_id)
-    if request.state == S.CONFIRMED:
-        request_set_state(request=request, to=S.DELIVERED, actor=trainer_user)
-    elif request.state != S.DELIVERED:
+    if request.state not in (S.CONFIRMED, S.DELIVERED):
         raise Conflict(_("지금은 출석을 보고할 수 없습니다."))
     session.attendees_reported = attendees
     session.attendance_reported_at = timezone.now()
     session.save(update_fields=["attendees_reported", "attendance_reported_at"])
+    if request.state == S.CONFIRMED:
+        request_set_state(request=request, to=S.DELIVERED, actor=trainer_user)
     return session
 
 
@@ -545,6 +666,16 @@ def attendance_confirm(*, token, attendees: int | None = None) -> OutreachSessio
         raise NotFound()
     if session.attendance_reported_at is None:
         raise Conflict(_("강사가 출석을 보고한 뒤에 확인할 수 있습니다."))
+    if attendees is not None:
+        _require_attendees(attendees)
+    # The figures the city gets are frozen: corrections while the session is delivered,
+    # one confirmation if the trainer reported first, nothing once it is closed.
+    state = OutreachRequest.objects.values_list("state", flat=True).get(
+        pk=session.request_id
+    )
+    first_after_report = state == S.REPORTED and session.attendance_confirmed_at is None
+    if state != S.DELIVERED and not first_after_report:
+        raise Conflict(_("보고가 끝난 교육의 출석 인원은 바꿀 수 없습니다."))
     session.attendees_confirmed = (
         attendees if attendees is not None else session.attendees_reported
     )
@@ -586,12 +717,8 @@ def lecture_report_submit(
 @transaction.atomic
 def request_close(*, request_id: int, actor: User) -> OutreachRequest:
     request = _staff_request(request_id, actor)
-    session = getattr(request, "session", None)
-    if session is None or session.attendance_confirmed_at is None:
-        raise Conflict(_("기관의 출석 확인 후에 종료할 수 있습니다."))
     return request_set_state(request=request, to=S.CLOSED, actor=actor)
 
 
 def ensure_staff(user: User) -> None:
-    if not (user.is_superuser or user.is_center_staff):
-        raise PermissionDenied()
+    access.require_operator(user)

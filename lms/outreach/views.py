@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import io
-import secrets
 import uuid
+from urllib.parse import urlencode
 
 import qrcode
 import qrcode.image.svg
@@ -13,24 +13,27 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from config.problems import Problem
-from lms.accounts.models import Role
-from lms.outreach import forms, services
+from core import access
+from core.links import absolute_url
+from core.problems import Problem
+from lms.outreach import forms, selectors, services, states
 from lms.outreach.models import (
-    Offer,
-    OfferState,
     OutreachRequest,
     OutreachSession,
+)
+from lms.outreach.survey_codes import (
+    respondent_token,
+    survey_code_number,
+    survey_codes,
 )
 from lms.surveys.selectors import survey_answered
 from lms.surveys.services import survey_response_submit
 from lms.trainers import services as trainer_services
 from lms.trainers.models import MaterialRevision, TrainerProfile
-
-SURVEY_COOKIE = "survey_device"
 
 
 def apply(request: HttpRequest) -> HttpResponse:
@@ -115,8 +118,8 @@ def follow_up(request: HttpRequest, token: uuid.UUID) -> HttpResponse:
         "slots": outreach.preferred_slots.all(),
         "topics": outreach.topics.all(),
         "can_withdraw": outreach.state in services.APPLICANT_CANCELLABLE,
-        "survey_url": request.build_absolute_uri(
-            reverse("outreach:survey", args=[session.survey_token])
+        "survey_sheet_url": reverse(
+            "outreach:survey_sheet", args=[outreach.public_token]
         )
         if session
         else "",
@@ -136,7 +139,7 @@ def my_requests(request: HttpRequest) -> HttpResponse:
 
 
 def _trainer(request: HttpRequest) -> TrainerProfile:
-    if request.user.role != Role.TRAINER:
+    if not access.is_trainer(request.user):
         raise Http404
     profile = TrainerProfile.objects.filter(user=request.user).first()
     if profile is None:
@@ -144,17 +147,14 @@ def _trainer(request: HttpRequest) -> TrainerProfile:
     return profile
 
 
-@login_required
-def portal(request: HttpRequest) -> HttpResponse:
-    trainer = _trainer(request)
-    context = {
+def _portal_context(trainer: TrainerProfile) -> dict:
+    now = timezone.now()
+    upcoming, past = selectors.sessions_of_trainer(trainer=trainer, now=now)
+    return {
         "trainer": trainer,
-        "offers": Offer.objects.filter(trainer=trainer, state=OfferState.OFFERED)
-        .select_related("request", "request__district")
-        .order_by("starts_at"),
-        "sessions": OutreachSession.objects.filter(trainer=trainer)
-        .select_related("request", "material_revision__material")
-        .order_by("-starts_at"),
+        "offers": selectors.offers_waiting_for(trainer=trainer),
+        "upcoming": upcoming,
+        "past": past,
         "weekly": trainer.weekly_availability.all(),
         "exceptions": trainer.availability_exceptions.all(),
         "revisions": MaterialRevision.objects.filter(
@@ -167,8 +167,44 @@ def portal(request: HttpRequest) -> HttpResponse:
         "exception_form": forms.ExceptionForm(),
         "material_form": forms.MaterialUploadForm(),
         "weekday_names": "월화수목금토일",
+        "now": now,
+        "scheduled_states": states.SCHEDULED,
     }
-    return render(request, "outreach/portal.html", context)
+
+
+@login_required
+def portal(request: HttpRequest) -> HttpResponse:
+    trainer = _trainer(request)
+    return render(request, "outreach/portal.html", _portal_context(trainer))
+
+
+@login_required
+def offer_decline(request: HttpRequest, offer_id: int) -> HttpResponse:
+    """Declining asks first: the offer again, and the reason, which is required."""
+    trainer = _trainer(request)
+    row = selectors.offer_waiting_for(trainer=trainer, offer_id=offer_id)
+    form = forms.DeclineForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.offer_decline(
+                    offer_id=offer_id,
+                    trainer_user=request.user,
+                    reason=form.cleaned_data["reason"],
+                )
+            except Problem as problem:
+                form.add_error(None, problem.detail)
+            else:
+                messages.success(request, _("제안을 거절했습니다. 센터에 알렸습니다."))
+                return redirect("outreach:portal")
+        status = 400
+    return render(
+        request,
+        "outreach/decline.html",
+        {"row": row, "offer": row["offer"], "form": form},
+        status=status,
+    )
 
 
 @login_required
@@ -184,7 +220,22 @@ def portal_action(request: HttpRequest) -> HttpResponse:
                 offer_id=int(request.POST["offer"]), trainer_user=user
             )
             messages.success(
-                request, _("제안을 수락했습니다. 확정 안내 메일을 보냈습니다.")
+                request,
+                _("제안을 수락했습니다. 센터가 교육을 확정하면 안내 메일이 갑니다."),
+            )
+        elif action == "drop_out":
+            session = OutreachSession.objects.filter(
+                pk=int(request.POST["session"]), trainer=trainer
+            ).first()
+            if session is None:
+                raise Http404
+            services.trainer_drop_out(
+                request_id=session.request_id,
+                actor=user,
+                reason=request.POST.get("reason", ""),
+            )
+            messages.success(
+                request, _("불참을 알렸습니다. 센터가 다른 강사를 섭외합니다.")
             )
         elif action == "decline":
             services.offer_decline(
@@ -228,7 +279,9 @@ def portal_action(request: HttpRequest) -> HttpResponse:
             )
             messages.success(request, _("가능 시간을 추가했습니다."))
         elif action == "remove_weekly":
-            trainer.weekly_availability.filter(pk=request.POST.get("slot")).delete()
+            trainer_services.weekly_availability_remove(
+                trainer=trainer, slot_id=int(request.POST.get("slot") or 0)
+            )
         elif action == "exception":
             form = forms.ExceptionForm(request.POST)
             if not form.is_valid():
@@ -256,24 +309,40 @@ def portal_action(request: HttpRequest) -> HttpResponse:
     return redirect("outreach:portal")
 
 
-# --- Attendee survey (no account; one answer per device) -------------------------------
+# --- Attendee survey (no account; one answer per one-time code) -------------------------
+
+
+def _survey_url(request: HttpRequest, session: OutreachSession, code: str) -> str:
+    path = reverse("outreach:survey", args=[session.survey_token])
+    return absolute_url(f"{path}?{urlencode({'code': code})}", request=request)
 
 
 def survey(request: HttpRequest, token: uuid.UUID) -> HttpResponse:
     session = get_object_or_404(
         OutreachSession.objects.select_related("request"), survey_token=token
     )
-    device = request.COOKIES.get(SURVEY_COOKIE) or secrets.token_urlsafe(24)
-    answered = survey_answered(subject=session, device_token=device)
-    form = forms.SurveyForm(request.POST or None)
+    code = (request.POST.get("code") or request.GET.get("code") or "").strip()
+    number = survey_code_number(session, code)
+    answered = number is not None and survey_answered(
+        subject=session, device_token=respondent_token(number)
+    )
+    form = forms.SurveyForm(request.POST or None, initial={"code": code})
     status = 200
-    if request.method == "POST" and not answered and form.is_valid():
+    if request.method == "POST" and number is None:
+        form.add_error(
+            "code",
+            _("QR 시트의 설문 코드가 필요합니다. 코드를 확인해 주세요.")
+            if code
+            else _("설문 코드를 입력해 주세요."),
+        )
+        status = 400
+    elif request.method == "POST" and not answered and form.is_valid():
         try:
             survey_response_submit(
                 subject=session,
                 score=form.cleaned_data["score"],
                 comment=form.cleaned_data["comment"],
-                device_token=device,
+                device_token=respondent_token(number),
             )
             answered = True
         except Problem as problem:
@@ -281,24 +350,59 @@ def survey(request: HttpRequest, token: uuid.UUID) -> HttpResponse:
             status = problem.status
     elif request.method == "POST" and answered:
         status = 409
-    response = render(
+    return render(
         request,
         "outreach/survey.html",
         {"session": session, "form": form, "answered": answered},
         status=status,
     )
-    response.set_cookie(
-        SURVEY_COOKIE, device, max_age=365 * 24 * 3600, httponly=True, samesite="Lax"
-    )
-    return response
 
 
 def survey_qr(request: HttpRequest, token: uuid.UUID) -> HttpResponse:
-    session = get_object_or_404(OutreachSession, survey_token=token)
-    url = request.build_absolute_uri(
-        reverse("outreach:survey", args=[session.survey_token])
+    """The QR code of one attendee's survey link (the code must be the session's)."""
+    session = get_object_or_404(
+        OutreachSession.objects.select_related("request"), survey_token=token
     )
-    image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage)
+    code = request.GET.get("code", "")
+    if survey_code_number(session, code) is None:
+        raise Http404
+    image = qrcode.make(
+        _survey_url(request, session, code.strip().upper()),
+        image_factory=qrcode.image.svg.SvgPathImage,
+    )
     buffer = io.BytesIO()
     image.save(buffer)
     return HttpResponse(buffer.getvalue(), content_type="image/svg+xml")
+
+
+def _survey_sheet(request: HttpRequest, session: OutreachSession) -> HttpResponse:
+    codes = survey_codes(session)
+    return render(
+        request,
+        "outreach/survey_sheet.html",
+        {
+            "session": session,
+            "entries": [
+                {"code": code, "url": _survey_url(request, session, code)}
+                for code in codes
+            ],
+        },
+    )
+
+
+def survey_sheet_for_applicant(request: HttpRequest, token: uuid.UUID) -> HttpResponse:
+    session = get_object_or_404(
+        OutreachSession.objects.select_related("request"), request__public_token=token
+    )
+    return _survey_sheet(request, session)
+
+
+@login_required
+def survey_sheet_for_trainer(request: HttpRequest, session_id: int) -> HttpResponse:
+    trainer = _trainer(request)
+    session = get_object_or_404(
+        OutreachSession.objects.select_related("request"),
+        pk=session_id,
+        trainer=trainer,
+    )
+    return _survey_sheet(request, session)

@@ -1,10 +1,14 @@
-"""Wagtail admin wiring for outreach: the queue, materials review and payouts menu."""
+"""Wagtail admin wiring for outreach: the queue, materials review and payouts menu, and the
+dashboard panel of what needs action today."""
 
 from django.urls import include, path, reverse
+from django.utils import timezone
 from wagtail import hooks
 from wagtail.admin.menu import Menu, MenuItem, SubmenuMenuItem
+from wagtail.admin.ui.components import Component
 
-from lms.outreach import admin_views
+from core import access
+from lms.outreach import admin_views, selectors
 
 admin_patterns = (
     [
@@ -24,7 +28,7 @@ def register_outreach_urls():
 
 
 def _is_staff(request):
-    return request.user.is_superuser or request.user.is_center_staff
+    return access.is_operator(request.user)
 
 
 class StaffMenuItem(MenuItem):
@@ -63,3 +67,25 @@ def register_outreach_menu():
     return SubmenuMenuItem(
         "찾아가는 노동교육", outreach_menu, icon_name="group", order=300
     )
+
+
+class TodayPanel(Component):
+    """The staff dashboard's first panel: today's outreach work, each line a link."""
+
+    name = "outreach_today"
+    template_name = "outreach/admin/today_panel.html"
+    order = 50
+
+    def __init__(self, user):
+        self.user = user
+
+    def get_context_data(self, parent_context):
+        context = super().get_context_data(parent_context)
+        context["today"] = selectors.staff_today(user=self.user, now=timezone.now())
+        return context
+
+
+@hooks.register("construct_homepage_panels")
+def add_today_panel(request, panels):
+    if _is_staff(request):
+        panels.append(TodayPanel(request.user))

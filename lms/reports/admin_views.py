@@ -11,9 +11,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from config.problems import NotFound
+from core import access
+from core.problems import NotFound
 from lms.reports import selectors
 from lms.reports.exports import online_columns, outreach_columns
+from lms.reports.figures import BY_KEY, CHART_KEYS
 from lms.reports.forms import ReportFilterForm
 
 
@@ -59,25 +61,19 @@ def _chart_data(report: dict) -> dict:
     )
     return {
         "quarters": report["quarterly"]["columns"][:4],
-        "sessions": rows[("outreach", "sessions_delivered")],
-        "attendees": rows[("outreach", "attendees")],
-        "learners": rows[("online", "learners")],
-        "completers": rows[("online", "completers")],
+        **{name: rows[figure] for name, figure in CHART_KEYS.items()},
         "regions": [r["label"] for r in regions],
         "region_sessions": [r["sessions_delivered"] for r in regions],
         "region_attendees": [r["attendees"] for r in regions],
         "labels": {
-            "sessions": _("교육 실시(회)"),
-            "attendees": _("수강 인원(명)"),
-            "learners": _("온라인 이용자(명)"),
-            "completers": _("수료자(명)"),
+            name: str(BY_KEY[figure].heading) for name, figure in CHART_KEYS.items()
         },
     }
 
 
 def education(request: HttpRequest) -> HttpResponse:
     user = request.user
-    if not (user.is_superuser or user.is_center_staff):
+    if not access.is_operator(user):
         raise DjangoPermissionDenied
     all_centers = selectors.sees_all_centers(user)
     this_year = timezone.localdate().year

@@ -5,18 +5,13 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Router, Schema
 
-from lms.accounts.auth import api_auth
+from core.auth import api_auth
+from core.problems import ProblemOut
+from core.types import DbId, Quarter, Year
 from lms.reports import selectors
 from lms.reports.exports import report_xlsx_response
 
 router = Router(tags=["reports"])
-
-
-class ProblemOut(Schema):
-    type: str
-    title: str
-    status: int
-    detail: str
 
 
 class CenterOut(Schema):
@@ -131,7 +126,9 @@ ERRORS = {
 }
 
 
-def _report(request: HttpRequest, year: int, quarter: int | None, center: int | None):
+def _report(
+    request: HttpRequest, year: Year, quarter: Quarter | None, center: DbId | None
+):
     scope = selectors.report_center_for(user=request.user, center_id=center)
     period = selectors.Period(year=year, quarter=quarter)
     return selectors.education_report(period=period, center=scope)
@@ -148,9 +145,9 @@ def _report(request: HttpRequest, year: int, quarter: int | None, center: int | 
 )
 def education_report(
     request: HttpRequest,
-    year: int,
-    quarter: int | None = None,
-    center: int | None = None,
+    year: Year,
+    quarter: Quarter | None = None,
+    center: DbId | None = None,
 ):
     return _report(request, year, quarter, center)
 
@@ -163,8 +160,8 @@ def education_report(
 )
 def education_report_xlsx(
     request: HttpRequest,
-    year: int,
-    quarter: int | None = None,
-    center: int | None = None,
+    year: Year,
+    quarter: Quarter | None = None,
+    center: DbId | None = None,
 ):
     return report_xlsx_response(_report(request, year, quarter, center))

@@ -16,10 +16,12 @@ from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
 from cms.courses import CoursePage
+from core.time import SEOUL
 from lms.accounts.models import Organization, User
 from lms.centers.models import Center, District
 from lms.learning.models import Certificate, Enrollment
 from lms.organizations.models import Employee
+from lms.outreach.matching import hold_fields
 from lms.outreach.models import (
     Audience,
     Offer,
@@ -30,7 +32,6 @@ from lms.outreach.models import (
 )
 from lms.surveys.models import SurveyResponse
 from lms.trainers.models import Topic, TrainerProfile
-from lms.trainers.selectors import SEOUL
 
 MARK = "demo-year-"  # idempotency keys of the demo's requests
 SESSIONS = 48
@@ -121,8 +122,7 @@ def _seed_outreach(rng: random.Random, start: dt.datetime) -> None:
             state=OfferState.ACCEPTED,
             starts_at=begins,
             ends_at=begins + dt.timedelta(hours=2),
-            blocked_from=begins - dt.timedelta(minutes=30),
-            blocked_until=begins + dt.timedelta(hours=2, minutes=30),
+            **hold_fields(begins, begins + dt.timedelta(hours=2)),
             expires_at=begins - dt.timedelta(days=14),
             created_at=begins - dt.timedelta(days=21),
         )

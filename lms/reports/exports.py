@@ -10,36 +10,23 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from core.spreadsheets import xlsx_append
+from lms.reports.figures import breakdown_columns
+
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 BOLD = Font(bold=True)
 
 
 def outreach_columns() -> list[tuple[str, str]]:
-    return [
-        ("requests_received", _("신청(건)")),
-        ("sessions_delivered", _("실시(회)")),
-        ("organizations_served", _("교육 기관(곳)")),
-        ("attendees", _("수강 인원(명)")),
-        ("satisfaction", _("만족도(점)")),
-        ("survey_responses", _("만족도 응답 수")),
-    ]
+    return breakdown_columns("outreach")
 
 
 def online_columns() -> list[tuple[str, str]]:
-    return [
-        ("learners", _("이용자(명)")),
-        ("enrollments", _("수강 신청(건)")),
-        ("completers", _("수료자(명)")),
-        ("completions", _("수료(건)")),
-        ("completion_rate", _("수료율(%)")),
-        ("satisfaction", _("만족도(점)")),
-        ("survey_responses", _("만족도 응답 수")),
-        ("certificates_issued", _("수료증 발급(건)")),
-    ]
+    return breakdown_columns("online")
 
 
 def _header(sheet, values: list) -> None:
-    sheet.append(values)
+    xlsx_append(sheet, values)
     for cell in sheet[sheet.max_row]:
         cell.font = BOLD
 
@@ -62,12 +49,12 @@ def report_workbook(report: dict) -> bytes:
     summary = book.active
     summary.title = sheet_title(_("요약"))
     scope = report["center"]["name"] if report["center"] else _("전체 센터")
-    summary.append([_("교육 실적 보고"), f"{report['period']} · {scope}"])
+    xlsx_append(summary, [_("교육 실적 보고"), f"{report['period']} · {scope}"])
     summary["A1"].font = BOLD
-    summary.append([])
+    xlsx_append(summary, [])
     for line in report["headlines"]:
-        summary.append([line])
-    summary.append([])
+        xlsx_append(summary, [line])
+    xlsx_append(summary, [])
     _header(summary, [_("찾아가는 교육"), _("값")])
     labels = dict(outreach_columns())
     labels |= {
@@ -77,11 +64,11 @@ def report_workbook(report: dict) -> bytes:
         "hours_per_trainer": _("강사 1인당 강의 시간(시간)"),
     }
     for key, label in labels.items():
-        summary.append([label, report["outreach"][key]])
-    summary.append([])
+        xlsx_append(summary, [label, report["outreach"][key]])
+    xlsx_append(summary, [])
     _header(summary, [_("온라인 교육"), _("값")])
     for key, label in online_columns():
-        summary.append([label, report["online"][key]])
+        xlsx_append(summary, [label, report["online"][key]])
     _widths(summary, first=40, rest=60)
 
     quarterly = book.create_sheet(sheet_title(_("분기별 실적")))
@@ -91,8 +78,9 @@ def report_workbook(report: dict) -> bytes:
     )
     sections = {"outreach": _("찾아가는 교육"), "online": _("온라인 교육")}
     for row in report["quarterly"]["rows"]:
-        quarterly.append(
-            [sections[row["section"]], row["label"], row["unit"], *row["values"]]
+        xlsx_append(
+            quarterly,
+            [sections[row["section"]], row["label"], row["unit"], *row["values"]],
         )
     _widths(quarterly, first=16)
     quarterly.column_dimensions["B"].width = 24
@@ -105,13 +93,15 @@ def report_workbook(report: dict) -> bytes:
             sheet = book.create_sheet(sheet_title(f"{title} {breakdown['label']}"))
             _header(sheet, [breakdown["label"], *(label for _key, label in columns)])
             for row in breakdown["rows"]:
-                sheet.append([row["label"], *(row[key] for key, _label in columns)])
+                xlsx_append(
+                    sheet, [row["label"], *(row[key] for key, _label in columns)]
+                )
             _widths(sheet)
 
     trainers = book.create_sheet(sheet_title(_("강사별 실적")))
     _header(trainers, [_("강사"), _("출강(회)"), _("강의 시간(시간)")])
     for row in report["trainer_load"]:
-        trainers.append([row["trainer"], row["sessions"], row["hours"]])
+        xlsx_append(trainers, [row["trainer"], row["sessions"], row["hours"]])
     _widths(trainers, first=16)
 
     buffer = io.BytesIO()

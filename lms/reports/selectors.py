@@ -13,7 +13,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
-from zoneinfo import ZoneInfo
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import (
@@ -33,16 +32,19 @@ from django.utils.translation import gettext_lazy
 
 from cms.courses import Audience as CourseAudience
 from cms.courses import Category, CoursePage
-from config.problems import NotFound, PermissionDenied, Problem
+from core import access
+from core.masking import mask_name
+from core.problems import NotFound, Problem
+from core.time import SEOUL
 from lms.accounts.models import Organization, User
 from lms.centers.models import Center
 from lms.learning.models import Enrollment
+from lms.outreach import states as outreach_states
 from lms.outreach.models import Audience as OutreachAudience
-from lms.outreach.models import OutreachRequest, OutreachSession, RequestState
-from lms.privacy.masking import mask_name
+from lms.outreach.models import OutreachRequest, OutreachSession
+from lms.reports.figures import quarterly_rows
 from lms.surveys.models import SurveyResponse
 
-SEOUL = ZoneInfo("Asia/Seoul")
 YEAR_MIN, YEAR_MAX = 2000, 2100
 QUARTER_LABELS = (
     gettext_lazy("1~3월"),
@@ -53,7 +55,7 @@ QUARTER_LABELS = (
 TOTAL_LABEL = gettext_lazy("계")
 # A session counts as delivered once the trainer reported attendance (→ delivered),
 # and stays counted through the lecture report and the close.
-DELIVERED_STATES = (RequestState.DELIVERED, RequestState.REPORTED, RequestState.CLOSED)
+DELIVERED_STATES = tuple(outreach_states.DELIVERED)
 TWO_PLACES = Decimal("0.01")
 ONE_PLACE = Decimal("0.1")
 
@@ -123,9 +125,7 @@ class Period:
 
 
 def sees_all_centers(user: User) -> bool:
-    return user.is_superuser or (
-        user.is_center_staff and user.center.kind == Center.Kind.METROPOLITAN
-    )
+    return access.sees_every_center(user)
 
 
 def report_center_for(*, user: User, center_id: int | None) -> Center | None:
@@ -134,8 +134,7 @@ def report_center_for(*, user: User, center_id: int | None) -> Center | None:
     Superusers and staff of the metropolitan center see every center; staff of another
     center see their own only (no center asked → their own; another center → 404).
     """
-    if not (user.is_superuser or user.is_center_staff):
-        raise PermissionDenied()
+    access.require_operator(user)
     if center_id is None:
         return None if sees_all_centers(user) else user.center
     center = Center.objects.filter(pk=center_id).first()
@@ -193,12 +192,9 @@ def _online_scope(center: Center | None, user_path: str) -> Q:
     """Online courses are run by the academy (the metropolitan center) for the whole city:
     a regional or district center's report counts the learners whose organization
     (lms.organizations) lies in its region or district."""
-    if center is None or center.kind == Center.Kind.METROPOLITAN:
-        return Q()
-    organization = f"{user_path}__employment__organization__district"
-    if center.kind == Center.Kind.REGIONAL:
-        return Q(**{f"{organization}__region": center.region_id})
-    return Q(**{organization: center.district_id})
+    return access.center_serves_district(
+        center, f"{user_path}__employment__organization__district"
+    )
 
 
 def _enrollments(center: Center | None) -> QuerySet[Enrollment]:
@@ -676,25 +672,6 @@ def headlines(outreach: dict, online: dict) -> list[str]:
             "learners": _number(online["learners"]),
             "completers": _number(online["completers"]),
         },
-    ]
-
-
-def quarterly_rows() -> list[tuple[str, str, str, str]]:
-    """(section, figure key, label, unit) of the quarterly table, in order."""
-    return [
-        ("outreach", "requests_received", _("찾아가는 교육 신청"), _("건")),
-        ("outreach", "sessions_delivered", _("찾아가는 교육 실시"), _("회")),
-        ("outreach", "organizations_served", _("교육 기관"), _("곳")),
-        ("outreach", "attendees", _("수강 인원"), _("명")),
-        ("outreach", "satisfaction", _("찾아가는 교육 만족도"), _("점")),
-        ("outreach", "trainers", _("출강 강사"), _("명")),
-        ("outreach", "training_hours", _("강의 시간"), _("시간")),
-        ("online", "learners", _("온라인 이용자"), _("명")),
-        ("online", "enrollments", _("온라인 수강 신청"), _("건")),
-        ("online", "completers", _("온라인 수료자"), _("명")),
-        ("online", "completion_rate", _("온라인 수료율"), "%"),
-        ("online", "satisfaction", _("온라인 교육 만족도"), _("점")),
-        ("online", "certificates_issued", _("수료증 발급"), _("건")),
     ]
 
 

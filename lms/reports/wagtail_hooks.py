@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
+from core import access
 from lms.reports import admin_views
 
 admin_patterns = (
@@ -20,7 +21,7 @@ def register_reports_urls():
 
 class StaffMenuItem(MenuItem):
     def is_shown(self, request):
-        return request.user.is_superuser or request.user.is_center_staff
+        return access.is_operator(request.user)
 
 
 @hooks.register("register_admin_menu_item")

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 SCORE_MIN = 1
 SCORE_MAX = 5
+COMMENT_MAX_LENGTH = 2000
 
 
 class SurveyResponse(models.Model):
@@ -34,7 +35,7 @@ class SurveyResponse(models.Model):
     # A keyed hash of the anonymous device token, never the token itself.
     device_key = models.CharField(_("기기 식별값"), max_length=64, blank=True)
     score = models.PositiveSmallIntegerField(_("만족도(5점)"))
-    comment = models.TextField(_("의견"), blank=True, max_length=2000)
+    comment = models.TextField(_("의견"), blank=True, max_length=COMMENT_MAX_LENGTH)
     created_at = models.DateTimeField(_("응답한 때"), default=timezone.now)
 
     class Meta:

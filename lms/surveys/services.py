@@ -10,7 +10,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
 
-from config.problems import Conflict, Problem
+from core.problems import Conflict, Problem
 from lms.accounts.models import User
 from lms.surveys.models import SCORE_MAX, SCORE_MIN, SurveyResponse
 

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 from types import SimpleNamespace
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
+from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from core import access
+from core.time import SEOUL
 from lms.trainers.models import (
+    MaterialRevision,
     TrainerProfile,
 )
 
-SEOUL = ZoneInfo("Asia/Seoul")
 POOL_RELATIONS = (
     "topics",
     "regions",
@@ -178,3 +180,26 @@ def trainer_pool() -> list[TrainerProfile]:
         for pk, rows in lists.items():
             setattr(by_pk[pk], f"pool_{name}", rows)
     return trainers
+
+
+# --- Teaching materials: who sees a revision -----------------------------------------
+
+
+def material_revisions_visible_to(*, user):
+    """The revisions (every review state) `user` may open: the trainer's own; staff of
+    the centers that serve the trainer's home district (its district center and its
+    region's center); the metropolitan center's staff and superusers: all. No one else.
+    """
+    revisions = MaterialRevision.objects.select_related(
+        "material__trainer__user", "document"
+    )
+    return access.scope_to_served_districts(
+        revisions,
+        user,
+        district="material__trainer__home_district",
+        own=Q(material__trainer__user=user),
+    )
+
+
+def material_revision_for(*, user, revision_id: int):
+    return material_revisions_visible_to(user=user).filter(pk=revision_id).first()

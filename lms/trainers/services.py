@@ -12,7 +12,9 @@ from django.utils.translation import gettext as _
 from wagtail.documents import get_document_model
 from wagtail.models import Collection
 
-from config.problems import Conflict, Problem
+from core import audit
+from core.problems import Conflict, Problem
+from core.uploads import UploadRefused, check_upload
 from lms.accounts.models import User
 from lms.trainers.models import (
     AvailabilityException,
@@ -33,6 +35,14 @@ def weekly_availability_add(
     return WeeklyAvailability.objects.create(
         trainer=trainer, weekday=weekday, start_time=start_time, end_time=end_time
     )
+
+
+def weekly_availability_remove(*, trainer: TrainerProfile, slot_id: int) -> int:
+    """Remove one of the trainer's own weekly slots; another trainer's is left alone."""
+    deleted, _rows = WeeklyAvailability.objects.filter(
+        pk=slot_id, trainer=trainer
+    ).delete()
+    return deleted
 
 
 def availability_exception_add(
@@ -59,7 +69,14 @@ def material_revision_upload(
     file: UploadedFile,
     material: TeachingMaterial | None = None,
 ) -> MaterialRevision:
-    """A new revision (a Wagtail document in the trainer's collection), pending review."""
+    """A new revision (a Wagtail document in the trainer's collection), pending review.
+
+    The file is checked by content against the materials allowlist (core/uploads.py).
+    """
+    try:
+        check_upload(file, purpose="material")
+    except UploadRefused as refused:
+        raise Problem(" ".join(refused.messages)) from refused
     if material is None:
         material = TeachingMaterial.objects.filter(trainer=trainer, title=title).first()
     if material is None:
@@ -93,4 +110,10 @@ def material_revision_review(
     revision.reviewed_by = reviewer
     revision.reviewed_at = timezone.now()
     revision.save(update_fields=["status", "reviewed_by", "reviewed_at"])
+    audit.record(
+        actor=reviewer,
+        action=f"trainers.material.{revision.status}",
+        subject=revision,
+        summary=str(revision),
+    )
     return revision

@@ -1,14 +1,18 @@
 """Admin screens of the trainer pool: profiles, qualifications, refresher training,
 conflicts of interest and topics, grouped under one menu."""
 
+from django.http import Http404
 from wagtail import hooks
 from wagtail.admin.views.generic import IndexView
 from wagtail.admin.viewsets.model import ModelViewSet, ModelViewSetGroup
 from wagtail.permission_policies.base import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
+from core import access
+from lms.privacy.services import personal_data_list_viewed
 from lms.trainers.models import (
     ConflictOfInterest,
+    MaterialRevision,
     Qualification,
     RefresherTraining,
     Topic,
@@ -20,7 +24,7 @@ class CenterStaffPolicy(ModelPermissionPolicy):
     """Center staff manage the shared trainer pool without per-model Django permissions."""
 
     def user_has_permission(self, user, action):
-        if user.is_active and getattr(user, "is_center_staff", False):
+        if access.is_center_staff(user):
             return True
         return super().user_has_permission(user, action)
 
@@ -42,7 +46,6 @@ class LoggedIndexView(IndexView):
     """A list of the pool names persons: each listing goes into the access log."""
 
     def get_context_data(self, **kwargs):
-        from lms.privacy.services import personal_data_list_viewed
 
         context = super().get_context_data(**kwargs)
         personal_data_list_viewed(
@@ -134,3 +137,12 @@ class TrainerPoolGroup(ModelViewSetGroup):
 @hooks.register("register_admin_viewset")
 def register_trainer_pool():
     return TrainerPoolGroup()
+
+
+@hooks.register("before_serve_document")
+def materials_only_through_their_links(document, request):
+    """A teaching material is never served at /documents/<id>/<name>, whatever its
+    review state: only its short-lived link (lms/trainers/links.py) serves it."""
+
+    if MaterialRevision.objects.filter(document_id=document.pk).exists():
+        raise Http404

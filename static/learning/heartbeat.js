@@ -76,6 +76,16 @@
     if (value) value.textContent = progress.progress + "%";
     if (bar) bar.value = progress.progress;
     if (state) state.textContent = progress.completed ? "· 이수" : "";
+    // Another lesson of the learner is playing and keeps the credited time (one clock
+    // per learner): this one's ranges count, its time does not, until that one stops.
+    var held = document.getElementById("lesson-credit-held");
+    if (held) {
+      var holder = progress.credit_held_by;
+      held.textContent = holder
+        ? "다른 강의(" + holder.title + ")가 재생 중이라 이 강의의 학습 시간은 인정되지 않습니다. 그 강의를 멈추면 잠시 뒤부터 다시 인정됩니다."
+        : "";
+      held.hidden = !holder;
+    }
   }
 
   function flush() {

@@ -28,6 +28,7 @@ def test_phone_width_keeps_navigation_visible(browser, live_server):
     page = context.new_page()
     page.goto("/")
 
+    page.get_by_role("button", name="메뉴").click()
     assert page.get_by_role("link", name="로그인").is_visible()
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390

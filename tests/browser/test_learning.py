@@ -18,6 +18,8 @@ from media_pipeline.services import asset_import_file, caption_add
 from tests.browser.conftest import axe_violations
 from tests.factories import DEFAULT_PASSWORD, UserFactory
 from tests.factories.learning import course_page
+from tests.lms.learning.simulate import Player
+from tests.lms.learning.test_completion_rules import deliver
 from tests.media_pipeline.conftest import _av
 
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
@@ -43,7 +45,7 @@ def _serve_storage(page) -> list[str]:
     asked: list[str] = []
 
     def record(request):
-        found = re.search(r"(videos/hls/[^?]+)", request.url)
+        found = re.search(r"(videos/hls/[^?]+|media/play/[^?]+)", request.url)
         if found:
             asked.append(found.group(1))
 
@@ -171,7 +173,7 @@ def test_learner_plays_hls_lesson_progress_rises_and_reload_resumes(page, hls_co
 def test_learning_pages_have_no_axe_violations_and_test_works_by_keyboard(
     page, hls_course
 ):
-    UserFactory(username="learner-c", name="정시민")
+    learner = UserFactory(username="learner-c", name="정시민")
     _serve_storage(page)
     _log_in(page, "learner-c")
     lesson = hls_course.get_children().first()
@@ -183,8 +185,15 @@ def test_learning_pages_have_no_axe_violations_and_test_works_by_keyboard(
         violations = axe_violations(page)
         assert violations == [], (url, [(v["id"], v["help"]) for v in violations])
 
+    # The test opens once every lesson is complete: both watched through, beat by beat.
+    for offset, item in enumerate(hls_course.get_children().specific()):
+        player = Player(duration=item.duration, clock=offset * 600.0).start()
+        deliver(learner, item, player.play(item.duration).beats)
+
     # The course test with the keyboard alone: arrows choose, Tab moves, Enter submits.
-    page.goto(f"/my/courses/{hls_course.pk}/test/")
+    page.goto(hls_course.url)
+    page.get_by_role("link", name="평가 보기").click()
+    page.wait_for_url(re.compile(rf".*/my/courses/{hls_course.pk}/test/$"))
     violations = axe_violations(page)
     assert violations == [], [(v["id"], v["help"]) for v in violations]
     _tab_to(page, "input[type=radio]")
@@ -194,10 +203,17 @@ def test_learning_pages_have_no_axe_violations_and_test_works_by_keyboard(
     page.keyboard.press("Tab")
     assert page.evaluate("document.activeElement.type") == "submit"
     page.keyboard.press("Enter")
-    page.wait_for_url(re.compile(re.escape(hls_course.url) + "$"))
-    assert "평가에 합격했습니다. (100점)" in page.content()
+    page.wait_for_url(re.compile(rf".*/my/courses/{hls_course.pk}/test/\d+/$"))
+    assert (
+        "합격했습니다" in page.content()
+        and "점수 <strong>100점</strong>" in page.content()
+    )
+    violations = axe_violations(page)
+    assert violations == [], [(v["id"], v["help"]) for v in violations]
 
-    page.goto(f"/my/courses/{hls_course.pk}/survey/")
+    page.get_by_role("link", name="강의로 돌아가기").click()
+    page.get_by_role("link", name="응답하기").click()
+    page.wait_for_url(re.compile(rf".*/my/courses/{hls_course.pk}/survey/$"))
     violations = axe_violations(page)
     assert violations == [], [(v["id"], v["help"]) for v in violations]
 

@@ -14,13 +14,11 @@ import zipfile
 
 import pytest
 from django.core import mail
-from django.db import connection
 from django.utils import timezone
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from cms.courses import Category
-from config.celery import app as celery_app
 from lms.accounts.models import Role, User
 from lms.learning.models import Certificate
 from lms.privacy.models import PersonalDataAccess
@@ -32,28 +30,6 @@ from tests.lms.organizations.conftest import watch_lessons
 pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
 NEW_PASSWORD = "statutory-Training-2026"
-
-
-@pytest.fixture
-def eager_celery():
-    # The live server's certificate and email tasks run in its own thread when sent.
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = False
-
-
-@pytest.fixture
-def _clear_access_log(db):
-    """The access log refuses deleting young rows (a database trigger), so the flush that
-    ends a transactional test would fail: lift the triggers for the cleanup alone."""
-    yield
-    migration = importlib.import_module(
-        "lms.privacy.migrations.0003_access_log_append_only_and_signup_consent_v1"
-    )
-    with connection.schema_editor() as editor:
-        migration.remove_triggers(None, editor)
-        PersonalDataAccess.objects.all().delete()
-        migration.install_triggers(None, editor)
 
 
 @pytest.fixture
@@ -116,7 +92,6 @@ def test_org_contact_invites_two_employees_who_complete_and_the_pack_lists_both(
     page,
     live_server,
     eager_celery,
-    _clear_access_log,
     reference_data,
     tmp_path,
 ):
@@ -195,7 +170,8 @@ def test_org_contact_invites_two_employees_who_complete_and_the_pack_lists_both(
     sheet = load_workbook(io.BytesIO(bundle.read("수료현황.xlsx"))).active
     listed = {r[0]: r[7] for r in sheet.iter_rows(min_row=4, values_only=True)}
     assert listed == numbers
-    assert PersonalDataAccess.objects.get().reason == "노동청 점검 제출용"
+    export = PersonalDataAccess.objects.get(action=PersonalDataAccess.Action.EXPORT)
+    assert export.reason == "노동청 점검 제출용"
     for number in numbers.values():
         pdf = PdfReader(io.BytesIO(bundle.read(f"수료증/{number}.pdf")))
         assert number in pdf.pages[0].extract_text()

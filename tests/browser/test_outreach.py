@@ -33,9 +33,10 @@ def _login(browser, live_server, username):
     return context, page
 
 
-def test_apply_approve_offer_accept_confirmed(browser, live_server):
+def test_apply_approve_offer_accept_confirmed(browser, live_server, eager_celery):
     seoul_reference_data()
     seed_demo()
+    mail.outbox.clear()  # the demo's own confirmed sessions sent their invitations
     day = timezone.localdate() + dt.timedelta(days=10)
     while day.weekday() > 4:  # the demo trainer teaches Monday to Saturday
         day += dt.timedelta(days=1)
@@ -45,7 +46,12 @@ def test_apply_approve_offer_accept_confirmed(browser, live_server):
     # Korean validation: too few participants, no date.
     org.fill("#id_participants", "5")
     org.get_by_role("button", name="신청하기").click()
-    assert org.get_by_text("참여 인원은 10명 이상이어야 합니다.").is_visible()
+    # The error sits by its field (and is listed again in the summary at the top).
+    error = org.locator("#id_participants_error")
+    assert error.inner_text() == "참여 인원은 10명 이상이어야 합니다."
+    assert "id_participants_error" in org.get_attribute(
+        "#id_participants", "aria-describedby"
+    )
     org.fill("#id_participants", "30")
     org.fill("#id_contact_phone", "010-2222-3333")
     org.get_by_label("노동법 기초").check()
@@ -64,7 +70,7 @@ def test_apply_approve_offer_accept_confirmed(browser, live_server):
     org.wait_for_url("**/outreach/requests/**")
     assert (
         OutreachRequest.objects.filter(organization=request.organization).count()
-        == 1 + 3
+        == 1 + 5
     )
 
     staff_ctx, staff = _login(browser, live_server, "staff")
@@ -73,7 +79,7 @@ def test_apply_approve_offer_accept_confirmed(browser, live_server):
     staff.get_by_role("button", name="검토 시작").click()
     staff.get_by_role("button", name="승인").click()
     assert "강사 섭외 중" in staff.locator("h1").inner_text()
-    staff.get_by_role("button", name="trainer 제안").click()
+    staff.get_by_role("button", name="박노무 강사에게 제안").click()
     expect(staff.locator("li", has_text="박노무 — 제안")).to_be_visible()
     request.refresh_from_db()
     assert request.offers.get().trainer.user.username == "trainer"
@@ -83,10 +89,25 @@ def test_apply_approve_offer_accept_confirmed(browser, live_server):
     offer = trainer.locator(f"article.offer[data-offer='{request.offers.get().pk}']")
     offer.get_by_role("button", name="수락").click()
     assert trainer.get_by_text("제안을 수락했습니다.").is_visible()
+    request.refresh_from_db()
+    assert request.state == RequestState.ASSIGNED
+    assert not [
+        m for m in mail.outbox if m.attachments
+    ]  # nothing is sure before staff confirm
+
+    staff.reload()
+    assert "강사 배정" in staff.locator("h1").inner_text()
+    staff.get_by_role("button", name="교육 확정 (강사·기관에 안내)").click()
+    assert "확정" in staff.locator("h1").inner_text()
 
     org.goto(follow_up)
     assert org.locator("#request-state").inner_text() == "확정"
-    assert org.locator("#session-when").inner_text().startswith(f"{day:%Y-%m-%d} 14:00")
+    weekday = "월화수목금토일"[day.weekday()]
+    assert (
+        org.locator("#session-when")
+        .inner_text()
+        .startswith(f"{day.year}년 {day.month}월 {day.day}일 ({weekday}) 14:00")
+    )
     request.refresh_from_db()
     assert request.state == RequestState.CONFIRMED
     invited = {m.to[0] for m in mail.outbox if m.attachments}

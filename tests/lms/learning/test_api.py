@@ -8,6 +8,8 @@ import pytest
 
 from tests.factories import UserFactory
 from tests.factories.learning import course_page
+from tests.lms.learning.simulate import Player
+from tests.lms.learning.test_completion_rules import deliver
 
 pytestmark = pytest.mark.django_db
 
@@ -110,6 +112,64 @@ def test_malformed_beat_lists_the_fields(client, course):
     assert {"session_id", "seq"} <= fields
 
 
+@pytest.mark.parametrize(
+    "field, value",
+    [("seq", "1"), ("seq", True), ("position", "3.5"), ("ranges", [["0", 3]])],
+)
+def test_a_number_in_the_body_must_be_a_json_number(client, course, field, value):
+    # Lax parsing read "1" as 1 and true as 1: the fuzzer's schema-violating bodies
+    # were accepted. The schema says number, so anything else is 422 at its field.
+    client.force_login(UserFactory())
+    lesson = course.get_children().first()
+    client.post(f"/api/v1/courses/{course.pk}/enrollment")
+    beat = {"session_id": str(uuid.uuid4()), "seq": 0, "ranges": [], "position": 0}
+    url = f"/api/v1/lessons/{lesson.pk}/heartbeats"
+
+    assert client.post(url, beat, content_type="application/json").status_code == 200
+    response = client.post(
+        url, {**beat, "seq": 1, field: value}, content_type="application/json"
+    )
+    assert response.status_code == 422
+    assert field in {e["field"].split(".")[0] for e in response.json()["errors"]}
+
+
+def test_the_beacon_reads_beats_with_the_api_schema_and_keeps_the_good_ones(course):
+    import json
+
+    from django.test import Client
+
+    browser = Client()
+    user = UserFactory()
+    browser.force_login(user)
+    lesson = course.get_children().first()
+    browser.post(f"/my/courses/{course.pk}/enroll/")
+    session = str(uuid.uuid4())
+    beats = [
+        {"session_id": session, "seq": 0, "ranges": [], "position": 0},
+        {"session_id": session, "seq": 1, "ranges": [[0, 8.0]], "position": 8.0},
+        # Outside the API's bounds: refused by itself (the old code clamped it to 16).
+        {
+            "session_id": session,
+            "seq": 2,
+            "ranges": [],
+            "position": 8,
+            "playback_rate": 99,
+        },
+        {"session_id": session, "seq": "3", "ranges": [], "position": 8},
+    ]
+
+    response = browser.post(
+        f"/my/lessons/{lesson.pk}/beacon/", {"beats": json.dumps(beats)}
+    )
+
+    assert response.status_code == 400
+    assert "2건" in response.json()["detail"]
+    progress = browser.get(f"/api/v1/me/courses/{course.pk}/progress").json()
+    assert progress["lessons"][0]["watched_seconds"] == 8.0
+    not_a_list = browser.post(f"/my/lessons/{lesson.pk}/beacon/", {"beats": "{}"})
+    assert not_a_list.status_code == 400
+
+
 def test_beacon_form_with_csrf_token_records_beats(course):
     from django.test import Client
 
@@ -148,7 +208,7 @@ def test_beacon_form_with_csrf_token_records_beats(course):
 
 
 def test_course_survey_through_the_api_once(client):
-    course = course_page(lessons=0, survey_required=True)
+    course = course_page(lessons=1, duration=30.0, survey_required=True)
     user = UserFactory()
     client.force_login(user)
     url = f"/api/v1/courses/{course.pk}/survey"
@@ -158,6 +218,10 @@ def test_course_survey_through_the_api_once(client):
         == 404
     )
     client.post(f"/api/v1/courses/{course.pk}/enrollment")
+    closed = client.post(url, {"score": 4}, content_type="application/json")
+    assert closed.status_code == 409 and "필수 차시" in closed.json()["detail"]
+    lesson = course.get_children().specific().get()
+    deliver(user, lesson, Player(duration=30).start().play(30).beats)
     first = client.post(
         url, {"score": 4, "comment": "좋아요"}, content_type="application/json"
     )
@@ -165,6 +229,6 @@ def test_course_survey_through_the_api_once(client):
 
     assert first.status_code == 200 and first.json() == {
         "answered": True,
-        "completed": False,
+        "completed": True,  # its one lesson watched, no test: the survey completes it
     }
     assert again.status_code == 409 and "이미" in again.json()["detail"]

@@ -3,9 +3,6 @@ the same PostgreSQL database; more deliveries of the task issue nothing new."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -20,6 +17,7 @@ from tests.factories import UserFactory
 from tests.factories.learning import course_page
 from tests.lms.learning.simulate import Player
 from tests.lms.learning.test_completion_rules import deliver
+from tests.workers import test_database_url
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -30,41 +28,11 @@ pytestmark = [
 ROOT = Path(__file__).resolve().parents[3]
 
 
-def _test_database_url() -> str:
-    db = connection.settings_dict
-    auth = db["USER"] + (f":{db['PASSWORD']}" if db["PASSWORD"] else "")
-    return f"postgres://{auth}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
-
-
-def test_completion_issues_one_certificate_through_a_real_worker():
+def test_completion_issues_one_certificate_through_a_real_worker(celery_worker):
     require_service("DATABASE_URL", "the certificate worker test")
     require_service("CELERY_BROKER_URL", "the certificate worker test")
     assert connection.vendor == "postgresql"
-    worker = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "config",
-            "worker",
-            "--pool=solo",
-            "--without-mingle",
-            "--without-gossip",
-            "--loglevel=WARNING",
-            "-n",
-            f"learning-{os.getpid()}@%h",
-        ],
-        cwd=ROOT,
-        env={
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "config.settings.test",
-            "DATABASE_URL": _test_database_url(),
-        },
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
+    worker = celery_worker(queue=None, env={"DATABASE_URL": test_database_url()})
     try:
         course = course_page(lessons=1, duration=20.0)
         user = UserFactory(name="김민용")
@@ -85,8 +53,4 @@ def test_completion_issues_one_certificate_through_a_real_worker():
         assert Certificate.objects.filter(enrollment=enrollment).count() == 1
         assert Certificate.objects.get(enrollment=enrollment).learner_name == "김민용"
     finally:
-        worker.terminate()
-        try:
-            worker.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            worker.kill()
+        worker.stop(timeout=20)

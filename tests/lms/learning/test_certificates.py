@@ -73,11 +73,14 @@ def test_course_completes_only_after_lessons_test_and_survey(
         course_survey_submit(enrollment=enrollment, score=4, comment="좋았어요")
     enrollment.refresh_from_db()
     assert enrollment.completed_at is not None
-    assert len(callbacks) == 1  # one certificate task scheduled
+    # One certificate task scheduled, and the completion's training record (lms.records).
+    assert len(callbacks) == 2
 
 
 def test_attempts_are_limited(course):
-    enrollment = enrollment_create(user=UserFactory(), course=course)
+    user = UserFactory()
+    enrollment = enrollment_create(user=user, course=course)
+    _watch_all(user, course)
     for _ in range(course.test_attempts_limit):
         course_test_submit(attempt=course_test_start(enrollment=enrollment), answers={})
 
@@ -187,15 +190,6 @@ def test_progress_api_shows_the_certificate(client):
     )
 
 
-def test_missing_korean_font_is_a_clear_error(settings):
-    from lms.learning.certificate_pdf import KoreanFontMissing, korean_font_path
-
-    settings.LEARNING_CERTIFICATE_FONTS = ["/nowhere/font.ttf"]
-
-    with pytest.raises(KoreanFontMissing, match="fonts-nanum"):
-        korean_font_path()
-
-
 def test_periodic_task_issues_certificates_whose_task_never_ran():
     from lms.learning.tasks import issue_missing_certificates
 
@@ -205,3 +199,37 @@ def test_periodic_task_issues_certificates_whose_task_never_ran():
     assert issue_missing_certificates.apply().get() == 1
     assert issue_missing_certificates.apply().get() == 0
     assert Certificate.objects.filter(enrollment=enrollment).count() == 1
+
+
+def test_verification_form_sends_a_typed_number_to_its_result(client):
+    enrollment = _completed_enrollment()
+    certificate = certificate_issue(enrollment_id=enrollment.pk)
+
+    blank = client.get("/certificates/verify/")
+    assert blank.status_code == 200
+    assert 'name="number"' in blank.content.decode()
+
+    # Typed by hand: lower case and stray spaces are forgiven.
+    typed = certificate.number.lower().replace("-", " - ", 1)
+    answer = client.get("/certificates/verify/", {"number": f"  {typed} "})
+    assert answer.status_code == 302
+    assert answer["Location"] == f"/certificates/verify/{certificate.number}"
+
+
+@pytest.mark.parametrize(
+    ("typed", "message"),
+    [
+        ("", "수료증 번호를 입력해 주세요."),
+        ("12345", "수료증 번호의 형식이 맞지 않습니다."),
+    ],
+)
+def test_verification_form_ties_a_korean_error_to_the_field(client, typed, message):
+    html = client.get("/certificates/verify/", {"number": typed}).content.decode()
+    error = re.search(r'<p class="field__error" id="id_number_error">([^<]+)</p>', html)
+    assert error and message in error.group(1)
+    field = re.search(r"<input[^>]*id=\"id_number\"[^>]*>", html).group(0)
+    assert 'aria-invalid="true"' in field
+    assert "id_number_error" in field and "id_number_helptext" in field
+    assert f'href="#id_number">수료증 번호: {message}' in html  # the summary
+    if typed:
+        assert f'value="{typed}"' in field  # nothing typed is lost

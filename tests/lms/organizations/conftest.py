@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 
 from cms.courses import Category
-from config.celery import app as celery_app
 from lms.accounts.models import Role
 from lms.learning.models import Enrollment
 from lms.learning.services import (
@@ -43,14 +42,6 @@ def statutory_course(db):
         category=Category.STATUTORY,
         audience="workplace",
     )
-
-
-@pytest.fixture
-def eager_celery():
-    """Celery runs each task in the test process when it is sent (the real task code)."""
-    celery_app.conf.task_always_eager = True
-    yield
-    celery_app.conf.task_always_eager = False
 
 
 def watch_lessons(user, course, *, count: int | None = None) -> None:

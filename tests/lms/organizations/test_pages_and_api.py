@@ -18,7 +18,7 @@ from lms.accounts.models import Role
 from lms.organizations import services
 from lms.organizations.models import Employee, TrainingAssignment
 from lms.privacy.models import PersonalDataAccess
-from tests.factories import OrganizationFactory, UserFactory
+from tests.factories import OrganizationFactory, UserFactory, confirm_by_mailed_code
 from tests.lms.organizations.conftest import complete, watch_lessons
 
 pytestmark = pytest.mark.django_db
@@ -82,8 +82,10 @@ def test_joining_by_link_through_signup_enrolls_the_new_employee(
             "next": f"/org/join/{token}/",
         },
     )
-    assert response.status_code == 302
-    assert response["Location"] == f"/org/join/{token}/"
+    # The address is proven by the mailed code, and the code page goes on to the join page.
+    confirmed = confirm_by_mailed_code(client, response)
+    assert confirmed.status_code == 302
+    assert confirmed["Location"] == f"/org/join/{token}/"
     joined = client.post(f"/org/join/{token}/")
     assert joined.status_code == 302
     employee = Employee.objects.get(user__email="newbie@example.org")
@@ -186,7 +188,9 @@ def test_evidence_pack_has_the_xlsx_list_and_each_certificate_pdf(
     assert "attachment" in response["Content-Disposition"]
     bundle = zipfile.ZipFile(io.BytesIO(b"".join(response.streaming_content)))
     names = sorted(bundle.namelist())
-    assert names == sorted(["수료현황.xlsx"] + [f"수료증/{n}.pdf" for n in numbers])
+    assert names == sorted(
+        ["수료현황.xlsx", "훈련기록.json"] + [f"수료증/{n}.pdf" for n in numbers]
+    )
     sheet = load_workbook(io.BytesIO(bundle.read("수료현황.xlsx"))).active
     rows = list(sheet.iter_rows(min_row=4, values_only=True))
     by_name = {r[0]: r for r in rows}

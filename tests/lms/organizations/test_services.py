@@ -9,7 +9,7 @@ import pytest
 from django.core import mail
 from django.utils import timezone
 
-from config.problems import Conflict, Problem
+from core.problems import Conflict, Problem
 from lms.learning.models import Enrollment
 from lms.organizations import selectors, services
 from lms.organizations.models import Employee, Invitation, TrainingReminder
@@ -155,7 +155,9 @@ def test_assignment_enrolls_existing_employees_and_only_statutory_courses(
 
 @pytest.fixture
 def staffed(organization, contact, statutory_course):
-    """Four employees: completed, half-way with a failed test, watched one lesson, none."""
+    """Four employees: completed; lessons done and the test failed; one lesson; none.
+
+    (The test opens only once the lessons are complete.)"""
     assignment = services.assignment_create(
         organization=organization,
         course=statutory_course,
@@ -174,7 +176,7 @@ def staffed(organization, contact, statutory_course):
         services.invitation_accept(token=link.token, user=user)
         people[key] = user
     number = complete(people["done"], statutory_course)
-    watch_lessons(people["half"], statutory_course, count=1)
+    watch_lessons(people["half"], statutory_course)
     pass_test(people["half"], statutory_course, right=False)
     watch_lessons(people["one"], statutory_course, count=1)
     return assignment, people, number
@@ -194,7 +196,7 @@ def test_progress_figures_per_employee_and_filters(
     )
     assert (done.status, done.progress, done.test_score) == ("completed", 100.0, 100)
     assert done.certificate_number == number and done.completed_at is not None
-    assert (half.status, half.progress, half.test_score) == ("in_progress", 50.0, 0)
+    assert (half.status, half.progress, half.test_score) == ("in_progress", 100.0, 0)
     assert (one.status, one.progress, one.test_score) == ("in_progress", 50.0, None)
     assert (none.status, none.progress, none.certificate_number) == (
         "not_started",

@@ -11,6 +11,7 @@ from openpyxl import load_workbook
 
 from lms.accounts.models import Role
 from lms.centers.models import Center, District
+from lms.outreach.matching import PROXIMITY_LABELS
 from lms.privacy.models import PersonalDataAccess
 from tests.factories import OrganizationFactory, UserFactory
 from tests.factories.outreach import (
@@ -127,7 +128,7 @@ def test_staff_flow_offer_conflict_and_trainer_accept(client):
     assert bad.status_code == 409
     candidates = client.get(f"/api/v1/outreach/requests/{rid}/candidates").json()
     assert candidates["candidates"][0]["trainer_id"] == trainer.pk
-    assert candidates["candidates"][0]["reason"].endswith("같은 자치구")
+    assert candidates["candidates"][0]["reason"].endswith(PROXIMITY_LABELS[0])
     offer = client.post(
         f"/api/v1/outreach/requests/{rid}/offers",
         {"trainer_id": trainer.pk},
@@ -185,6 +186,7 @@ def test_payout_export_masks_names_and_logs_access(client):
         expires_at=timezone.now() + dt.timedelta(hours=1)
     )
     session = services.offer_accept(offer_id=offer.pk, trainer_user=trainer.user)
+    services.request_confirm(request_id=request.pk, actor=staff)
     services.attendance_report(
         session_id=session.pk, trainer_user=trainer.user, attendees=12
     )

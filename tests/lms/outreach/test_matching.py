@@ -9,10 +9,10 @@ from collections import Counter
 import pytest
 from django.utils import timezone
 
-from config.problems import Conflict
+from core.problems import Conflict
 from lms.accounts.models import Organization
 from lms.outreach import services
-from lms.outreach.matching import candidates_for
+from lms.outreach.matching import PROXIMITY_LABELS, candidates_for
 from lms.outreach.models import Accessibility, OutreachSession
 from lms.trainers.models import (
     AvailabilityException,
@@ -87,8 +87,11 @@ def test_pool_of_300_filters_hold_and_a_month_is_spread_fairly(
     # With no load yet, the heaviest weight leads; same district breaks ties.
     top = result.candidates[0]
     assert top.trainer.weight == max(c.trainer.weight for c in result.candidates)
-    assert top.reason.startswith("이번 달 0회 배정")
-    assert top.reason.endswith("같은 자치구") == (
+    assert top.reason.startswith("이번 달 0회 강의해")
+    assert (f"가중치가 {top.trainer.weight}이" in top.reason) == (
+        top.trainer.weight > 1
+    )
+    assert top.reason.endswith(PROXIMITY_LABELS[0]) == (
         top.trainer.home_district_id == first.district_id
     )
 
@@ -111,6 +114,7 @@ def test_pool_of_300_filters_hold_and_a_month_is_spread_fairly(
             request_id=request.pk, trainer_id=best.trainer.pk, actor=staff
         )
         services.offer_accept(offer_id=offer.pk, trainer_user=best.trainer.user)
+        services.request_confirm(request_id=request.pk, actor=staff)
     load = Counter(OutreachSession.objects.values_list("trainer_id", flat=True))
     assert sum(load.values()) == 60
     assert set(load) <= {t.pk for t in teachers} - {expired.pk, lapsed.pk}

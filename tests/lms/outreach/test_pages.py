@@ -93,6 +93,43 @@ def test_follow_up_page_answers_a_question_and_cancels():
     assert "신청 취소" not in client.get(url).content.decode().split("</dl>")[1]
 
 
+def test_follow_up_says_received_keeps_the_address_and_lists_readable_slots(client):
+    start = dt.datetime(2030, 3, 8, 14, 0, tzinfo=dt.timezone(dt.timedelta(hours=9)))
+    request, _ = services.request_submit(data=application(starts_at=start))
+    url = f"/outreach/requests/{request.public_token}/"
+    page = client.get(url).content.decode()
+    assert "접수되었습니다. 이 주소를 저장하세요." in page
+    assert f'value="http://testserver{url}"' in page
+    assert "2030년 3월 8일 (금) 14:00 ~ 16:00" in page
+    # Cancelling is possible but is not the page's main button.
+    assert page.index("<summary>신청을 취소하려면</summary>") < page.index(
+        "신청 취소</button>"
+    )
+
+
+def test_organization_contact_sees_own_requests_or_an_empty_state(client):
+    from lms.accounts.models import Role
+    from tests.factories import OrganizationFactory, UserFactory
+
+    mine, other = OrganizationFactory(), OrganizationFactory()
+    contact = UserFactory(role=Role.ORG_CONTACT, organization=mine)
+    client.force_login(contact)
+    assert "아직 신청한 찾아가는 노동교육이 없습니다." in (
+        client.get("/outreach/my/").content.decode()
+    )
+    ours, _ = services.request_submit(data=application(), organization=mine)
+    theirs, _ = services.request_submit(
+        data=application(organization_name="다른 곳"),
+        organization=other,
+        idempotency_key="other",
+    )
+    page = client.get("/outreach/my/").content.decode()
+    assert f'href="/outreach/requests/{ours.public_token}/">#{ours.pk}</a>' in page
+    assert str(theirs.public_token) not in page
+    assert "<td>접수</td>" in page
+    assert "아직 신청한" not in page
+
+
 def _delivered_session():
     staff = staff_user()
     trainer = trainer_profile()
@@ -101,30 +138,35 @@ def _delivered_session():
         request_id=request.pk, trainer_id=trainer.pk, actor=staff
     )
     session = services.offer_accept(offer_id=offer.pk, trainer_user=trainer.user)
+    services.request_confirm(request_id=request.pk, actor=staff)
     return staff, trainer, request, session
 
 
-def test_survey_link_and_qr_one_answer_per_device(client):
+def test_survey_sheet_and_qr_one_answer_per_code(client):
+    from django.test import Client
+
+    from lms.outreach.survey_codes import survey_codes
+
     _staff, _trainer, request, session = _delivered_session()
     follow_up = client.get(
         f"/outreach/requests/{request.public_token}/"
     ).content.decode()
+    sheet_url = f"/outreach/requests/{request.public_token}/survey-sheet/"
+    assert sheet_url in follow_up
+    codes = survey_codes(session)
+    assert codes[0] in client.get(sheet_url).content.decode()
     survey_url = f"/outreach/survey/{session.survey_token}/"
-    assert survey_url in follow_up
-    qr = client.get(f"{survey_url}qr.svg")
+    qr = client.get(f"{survey_url}qr.svg", {"code": codes[0]})
     assert qr["Content-Type"] == "image/svg+xml" and b"<svg" in qr.content
 
-    client.get(survey_url)  # the cookie is set on the first visit
     assert (
-        client.post(survey_url, {"score": "5", "comment": "유익했어요"}).status_code
+        client.post(
+            survey_url, {"score": "5", "comment": "유익했어요", "code": codes[0]}
+        ).status_code
         == 200
     )
-    assert client.post(survey_url, {"score": "1"}).status_code == 409
-    from django.test import Client
-
-    other_device = Client()
-    other_device.get(survey_url)
-    other_device.post(survey_url, {"score": "4"})
+    assert client.post(survey_url, {"score": "1", "code": codes[0]}).status_code == 409
+    Client().post(survey_url, {"score": "4", "code": codes[1]})
     assert sorted(SurveyResponse.objects.values_list("score", flat=True)) == [4, 5]
     assert (
         client.get("/outreach/survey/00000000-0000-0000-0000-000000000000/").status_code
@@ -295,7 +337,18 @@ def test_seed_demo_gives_every_outreach_screen_something(client):
             organization__contacts__username="org"
         ).values_list("state", flat=True)
     )
-    assert states == {"submitted", "under_review", "matching"}
+    assert states == {"submitted", "under_review", "matching", "confirmed"}
     client.force_login(trainer.user)
-    assert "받은 강의 제안" in client.get("/outreach/trainer/").content.decode()
+    page = client.get("/outreach/trainer/").content.decode()
+    assert "받은 강의 제안" in page
     assert trainer.offers.filter(state="offered").count() == 1
+    # One session ahead, one behind whose attendance (then report) the trainer gives.
+    now = timezone.now()
+    past = trainer.sessions.get(starts_at__lt=now)
+    upcoming = trainer.sessions.get(starts_at__gt=now)
+    assert past.request.state == upcoming.request.state == "confirmed"
+    assert past.request.created_at < past.starts_at
+    behind = page.split('id="past-h"', 1)[1]
+    assert f'data-session="{past.pk}"' in behind
+    assert f'data-session="{upcoming.pk}"' not in behind
+    assert "1단계: 출석 보고" in behind

@@ -10,8 +10,9 @@ import pytest
 from django.db import connection, connections
 from django.utils import timezone
 
-from config.problems import Conflict
+from core.problems import Conflict
 from lms.outreach import services
+from lms.outreach.matching import hold_fields
 from lms.outreach.models import Offer, OfferState
 from tests.conftest import require_service
 from tests.factories.outreach import (
@@ -128,7 +129,6 @@ def test_the_database_refuses_an_overlap_that_skips_the_service(pool):
             trainer=trainer,
             starts_at=second.starts_at,
             ends_at=second.ends_at,
-            blocked_from=second.starts_at - dt.timedelta(minutes=30),
-            blocked_until=second.ends_at + dt.timedelta(minutes=30),
+            **hold_fields(second.starts_at, second.ends_at),
             expires_at=start,
         )

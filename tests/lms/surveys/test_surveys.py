@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from config.problems import Conflict, Problem
+from core.problems import Conflict, Problem
 from lms.centers.models import District
 from lms.surveys.models import SurveyResponse
 from lms.surveys.selectors import survey_answered, survey_summary_for

@@ -1,0 +1,315 @@
+"""The front door in real Chromium, one role after another: each starts at `/` and reaches
+its pages by clicking the site's own links (never a typed URL after login). Every page
+visited has no console error, is no wider than a 390 px phone, has no axe violation at
+390 × 844 and 1280 × 800, and is photographed at both widths into the run's folder."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import re
+from pathlib import Path
+
+import pytest
+from django.conf import settings as django_settings
+from django.utils import timezone
+
+from cms.courses import LessonPage
+from lms.accounts.models import Role
+from lms.learning.models import Certificate, Enrollment
+from media_pipeline.services import asset_import_file, caption_add
+from tests.browser.conftest import ROOT, axe_violations
+from tests.factories import DEFAULT_PASSWORD, OrganizationFactory, UserFactory
+from tests.factories.learning import course_page, home_page
+from tests.factories.outreach import (
+    seoul_reference_data,
+    staff_user,
+    topic,
+    trainer_profile,
+)
+
+pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
+
+WIDTHS = [(390, 844), (1280, 800)]
+CERTIFICATE_NUMBER = "SLA-2026-ABCD-2345"
+
+
+@pytest.fixture(scope="session")
+def shots_dir() -> Path:
+    folder = Path(
+        os.environ.get("SCREENSHOT_DIR", ROOT / "test-artifacts" / "screenshots")
+    )
+    folder.mkdir(parents=True, exist_ok=True)
+    print(f"\nscreenshots: {folder}")
+    return folder
+
+
+@pytest.fixture
+def site(db):
+    seoul_reference_data()
+    topic()  # another transactional test's flush may have emptied the topics
+    home = home_page()
+    home.hero_text = "온라인 강의와 찾아가는 노동교육"
+    home.save_revision().publish()
+    course = course_page(lessons=1, title="근로시간 기초")
+    holder = UserFactory(username="holder", name="김수료")
+    enrollment = Enrollment.objects.create(
+        user=holder, course=course, completed_at=timezone.now()
+    )
+    Certificate.objects.create(
+        enrollment=enrollment,
+        number=CERTIFICATE_NUMBER,
+        learner_name=holder.name,
+        course_title=course.title,
+        issued_at=timezone.now() - dt.timedelta(days=3),
+    )
+    return course
+
+
+class Visitor:
+    """A browser page that checks and photographs every page it arrives on."""
+
+    def __init__(self, page, folder: Path, role: str):
+        self.page = page
+        self.folder = folder / role
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.errors: list[str] = []
+        self.visited: list[str] = []
+        page.on(
+            "console",
+            lambda m: (
+                self.errors.append(f"{page.url}: {m.text}")
+                if m.type == "error"
+                else None
+            ),
+        )
+        page.on("pageerror", lambda e: self.errors.append(f"{page.url}: {e}"))
+        page.set_viewport_size({"width": 1280, "height": 800})
+
+    def check(self, name: str) -> None:
+        page = self.page
+        page.wait_for_load_state("networkidle")
+        self.visited.append(name)
+        for width, height in WIDTHS:
+            page.set_viewport_size({"width": width, "height": height})
+            page.wait_for_timeout(150)
+            scroll_width = page.evaluate("document.documentElement.scrollWidth")
+            assert scroll_width <= width, (name, width, scroll_width)
+            violations = axe_violations(page)
+            assert violations == [], (
+                name,
+                width,
+                [
+                    (v["id"], v["help"], [n["target"] for n in v["nodes"]])
+                    for v in violations
+                ],
+            )
+            page.screenshot(path=self.folder / f"{name}-{width}.png", full_page=True)
+        page.set_viewport_size({"width": 1280, "height": 800})
+        assert self.errors == [], self.errors
+
+    def click(self, name: str, *, within: str = "body") -> None:
+        self.page.locator(within).get_by_role(
+            "link", name=name, exact=True
+        ).first.click()
+
+    def log_in(self, username: str, *, check: bool = False) -> None:
+        self.click("로그인", within=".site-header")
+        if check:
+            self.check("login")
+        self.page.fill("input[name=login]", username)
+        self.page.fill("input[name=password]", DEFAULT_PASSWORD)
+        self.page.locator("main form button[type=submit]").click()
+        self.page.wait_for_url(re.compile(r".*/$"))
+
+
+def _nav_names(page) -> list[str]:
+    return [
+        name.strip() for name in page.locator(".site-header nav a").all_inner_texts()
+    ]
+
+
+def test_anonymous_applies_for_outreach_and_verifies_a_certificate(
+    page, site, shots_dir, eager_celery
+):
+    visitor = Visitor(page, shots_dir, "anonymous")
+    page.goto("/")
+    visitor.check("home")
+    assert _nav_names(page)[-4:] == [
+        "찾아가는 노동교육",
+        "수료증 확인",
+        "로그인",
+        "회원가입",
+    ]
+
+    visitor.click("찾아가는 노동교육", within=".site-header")
+    assert page.locator("h1").inner_text() == "찾아가는 노동교육 신청"
+    visitor.check("outreach-apply")
+    # An empty form: a summary at the top links each error to its field.
+    page.get_by_role("button", name="신청하기").click()
+    summary = page.locator(".error-summary")
+    assert summary.is_visible()
+    page.fill("#id_organization_name", "성북 마을협동조합")
+    visitor.check("outreach-apply-errors")
+    summary.get_by_role("link", name=re.compile("^담당자 이름")).click()
+    assert page.evaluate("document.activeElement.id") == "id_contact_name"
+    described = page.get_attribute("#id_contact_name", "aria-describedby")
+    assert page.locator(f"#{described}").inner_text() == "이 항목을 입력해 주세요."
+    # What was typed survives the error.
+    assert page.input_value("#id_organization_name") == "성북 마을협동조합"
+
+    page.select_option("#id_organization_kind", index=1)
+    page.fill("#id_contact_name", "최담당")
+    page.fill("#id_contact_phone", "010-1234-5678")
+    page.fill("#id_contact_email", "contact@example.org")
+    page.fill("#id_participants", "25")
+    page.fill("#id_address", "서울특별시 성북구 보문로 1")
+    page.select_option("#id_district", label="성북구")
+    page.locator("input[name=topics]").first.check()
+    page.select_option("#id_audience", index=1)
+    day = timezone.localdate() + dt.timedelta(days=20)
+    page.fill("#id_slot1_date", day.isoformat())
+    page.fill("#id_slot1_start", "14:00")
+    page.fill("#id_slot1_end", "16:00")
+    page.get_by_role("button", name="신청하기").click()
+    # (The browser keeps the #fragment of the error link across the redirect.)
+    page.wait_for_url(re.compile(r".*/outreach/requests/[0-9a-f-]+/(#.*)?$"))
+    notice = page.locator(".notice--success")
+    assert "접수되었습니다. 이 주소를 저장하세요." in notice.inner_text()
+    assert page.input_value("#follow-up-address") == page.url.split("#")[0]
+    weekday = "월화수목금토일"[day.weekday()]
+    expected = f"{day.year}년 {day.month}월 {day.day}일 ({weekday}) 14:00 ~ 16:00"
+    assert expected in page.locator(".summary-list").inner_text()
+    # The prominent action is not the cancellation, which waits behind a disclosure.
+    assert not page.get_by_role("button", name="신청 취소").is_visible()
+    visitor.check("outreach-follow-up")
+
+    visitor.click("수료증 확인", within=".site-header")
+    visitor.check("certificate-lookup")
+    page.get_by_role("button", name="확인하기").click()
+    error = page.locator(".field__error")
+    assert error.inner_text().endswith("수료증 번호를 입력해 주세요.")
+    assert "id_number_error" in page.get_attribute("#id_number", "aria-describedby")
+    visitor.check("certificate-lookup-error")
+    page.fill("#id_number", CERTIFICATE_NUMBER.lower())
+    page.get_by_role("button", name="확인하기").click()
+    assert page.locator(".notice--success").inner_text() == "유효한 수료증입니다."
+    assert "김*료" in page.locator(".summary-list").inner_text()
+    visitor.check("certificate-valid")
+
+
+def test_learner_reaches_the_classroom_and_a_lesson_with_one_caption_track(
+    page, site, shots_dir, settings, tmp_path
+):
+    from tests.media_pipeline.conftest import _av
+
+    settings.STORAGES = {
+        **django_settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    }
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.VIDEO_X264_PRESET = "ultrafast"
+    settings.VIDEO_WORK_DIR = tmp_path / "work"
+    asset = asset_import_file(
+        path=_av(tmp_path / "lesson.mp4", size="1280x720", seconds=6),
+        title="근로시간이란",
+    )
+    assert asset.state == "ready", asset.reason
+    (tmp_path / "ko.vtt").write_text(
+        "WEBVTT\n\n00:00.000 --> 00:05.000\n근로시간의 뜻\n", encoding="utf-8"
+    )
+    from django.core.files import File
+
+    with (tmp_path / "ko.vtt").open("rb") as handle:
+        caption_add(asset=asset, language="ko", label="한국어", file=File(handle))
+    LessonPage.objects.filter(pk=site.get_children().first().pk).update(video=asset)
+    UserFactory(username="learner1", name="이학습")
+
+    visitor = Visitor(page, shots_dir, "learner")
+    page.goto("/")
+    visitor.log_in("learner1", check=True)
+    assert "이학습님" in page.locator(".account-nav").inner_text()
+    visitor.click("온라인 강의", within=".site-header")
+    visitor.check("catalog")
+    visitor.click("근로시간 기초")
+    visitor.check("course")
+    page.get_by_role("button", name=re.compile("수강 신청")).first.click()
+    page.locator("a", has_text="1차시").first.click()
+    page.wait_for_function(
+        "() => document.querySelector('video')"
+        " && document.querySelector('video').textTracks.length > 0"
+    )
+    page.wait_for_timeout(1500)
+    tracks = page.evaluate(
+        "() => Array.from(document.querySelector('video').textTracks).map(t => t.language + ':' + t.label)"
+    )
+    assert tracks == ["ko:한국어"]
+    visitor.check("lesson")
+    visitor.click("내 강의실", within=".site-header")
+    assert page.url.endswith("/my/")
+    visitor.check("dashboard")
+
+
+def test_trainer_reaches_the_trainer_portal(page, site, shots_dir):
+    profile = trainer_profile()
+    visitor = Visitor(page, shots_dir, "trainer")
+    page.goto("/")
+    visitor.log_in(profile.user.username)
+    assert (
+        f"{profile.user.get_short_name()}님"
+        in page.locator(".account-nav").inner_text()
+    )
+    visitor.click("강사 포털", within=".site-header")
+    assert page.url.endswith("/outreach/trainer/")
+    visitor.check("trainer-portal")
+
+
+def test_organization_contact_reaches_portal_and_own_requests(page, site, shots_dir):
+    contact = UserFactory(
+        username="org1",
+        name="박담당",
+        role=Role.ORG_CONTACT,
+        organization=OrganizationFactory(),
+    )
+    visitor = Visitor(page, shots_dir, "org")
+    page.goto("/")
+    visitor.log_in(contact.username)
+    visitor.click("기관 포털", within=".site-header")
+    assert page.url.endswith("/org/")
+    visitor.check("org-portal")
+    visitor.click("우리 기관 신청 내역", within=".site-header")
+    assert page.url.endswith("/outreach/my/")
+    visitor.check("org-requests")
+    visitor.click("찾아가는 노동교육", within=".site-header")
+    # The contact's organization is already filled in.
+    assert page.input_value("#id_organization_name") == contact.organization.name
+    assert page.input_value("#id_contact_name") == "박담당"
+    visitor.check("org-apply")
+
+
+def test_staff_reaches_the_admin(page, site, shots_dir):
+    staff = staff_user()
+    visitor = Visitor(page, shots_dir, "staff")
+    page.goto("/")
+    visitor.log_in(staff.username)
+    assert "관리자" in _nav_names(page)
+    assert "내 강의실" not in _nav_names(page)
+    visitor.click("관리자", within=".site-header")
+    page.wait_for_url(re.compile(r".*/admin/$"))
+    assert page.locator("body").inner_text()
+
+
+def test_phone_menu_folds_and_opens(browser, live_server, site):
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, base_url=live_server.url
+    )
+    page = context.new_page()
+    page.goto("/")
+    button = page.get_by_role("button", name="메뉴")
+    assert button.get_attribute("aria-expanded") == "false"
+    assert not page.get_by_role("link", name="수료증 확인", exact=True).is_visible()
+    button.click()
+    assert button.get_attribute("aria-expanded") == "true"
+    page.get_by_role("link", name="수료증 확인", exact=True).click()
+    assert page.locator("h1").inner_text() == "수료증 진위 확인"
+    context.close()

@@ -34,7 +34,11 @@ def build_policy(*, relaxed: bool) -> str:
         "script-src": script,
         "style-src": style,
         "img-src": f"{media} data:",
-        "media-src": media,
+        # hls.js gives each subtitle track an empty `<track src="data:,WEBVTT">` and
+        # fills it with cues itself; without data: here the browser refuses the track.
+        "media-src": f"{media} data:",
+        # hls.js runs its transmuxer in a worker built from a blob: URL.
+        "worker-src": "'self' blob:",
         "connect-src": " ".join(filter(None, ["'self'", storage])),
         "font-src": "'self' data:",
         "frame-src": "'self'",

@@ -16,8 +16,10 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     # Pages of the apps outside the Wagtail page tree, one line per app.
     path("", include("media_pipeline.urls")),
+    path("", include("cms.urls")),
     path("", include("lms.learning.urls")),
     path("", include("lms.outreach.urls")),
+    path("", include("lms.trainers.urls")),
     path("", include("lms.privacy.urls")),
     path("", include("lms.organizations.urls")),
 ]

@@ -31,16 +31,21 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 SECRET_KEY = os.environ.get("SECRET_KEY", "dev-only-insecure-key-change-me")
+# The WSGI/ASGI entry points refuse to start without the database or with a demo
+# account's published password (config/startup.py). Production turns this on.
+STARTUP_CHECKS = env_bool("STARTUP_CHECKS", False)
 DEBUG = env_bool("DEBUG", False)
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [
+    "core",
     "lms.accounts",
     "lms.centers",
     "lms.demo",
     "lms.privacy",
     "lms.learning",
+    "lms.records",
     "lms.surveys",
     "lms.trainers",
     "lms.outreach",
@@ -75,6 +80,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: every later part reads the client's address from REMOTE_ADDR.
+    "config.edge.TrustedProxyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -162,7 +169,12 @@ LOGIN_REDIRECT_URL = "/"
 ACCOUNT_LOGIN_METHODS = {"email", "username"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_SIGNUP_FORM_CLASS = "lms.accounts.forms.SignupDetailsForm"
-ACCOUNT_EMAIL_VERIFICATION = os.environ.get("ACCOUNT_EMAIL_VERIFICATION", "optional")
+# Sign-up proves the address with a code sent to it before the account signs in. Only then
+# can allauth answer a taken address exactly as a new one (it mails the owner instead), so
+# the sign-up page does not tell anyone which addresses have accounts (attack row 13).
+ACCOUNT_EMAIL_VERIFICATION = "mandatory"
+ACCOUNT_EMAIL_VERIFICATION_BY_CODE_ENABLED = True
+ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 ACCOUNT_SESSION_REMEMBER = None
@@ -170,13 +182,40 @@ ACCOUNT_SESSION_REMEMBER = None
 # API token), so allauth's own failed-login limit is switched off to keep one rule.
 ACCOUNT_RATE_LIMITS = {"login_failed": False}
 
+# A bearer token lives this long from its creation (core/auth.py); logout and a new
+# password revoke it sooner.
+API_TOKEN_LIFETIME = timedelta(
+    hours=int(os.environ.get("API_TOKEN_LIFETIME_HOURS", str(7 * 24)))
+)
+WAGTAILAPI_TOKEN_LAST_USED_INTERVAL = 60
+
 AXES_FAILURE_LIMIT = int(os.environ.get("AXES_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("AXES_COOLOFF_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_CALLABLE = "lms.accounts.throttling.username_from_attempt"
 AXES_LOCKOUT_CALLABLE = "lms.accounts.throttling.lockout_response"
 AXES_RESET_ON_SUCCESS = True
-AXES_IPWARE_PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0")) or None
+
+
+# How many proxies stand in front of the application, each appending the address it
+# saw to X-Forwarded-For (config/edge.py makes REMOTE_ADDR the client's address). 0: no
+# proxy, the header is ignored. Set it exactly: too low and every client shares the
+# proxy's address (one person could lock an account for everyone), too high and a
+# client picks its own address. PROXY_COUNT is the older name.
+def trusted_proxy_count(default: int) -> int:
+    raw = os.environ.get("TRUSTED_PROXY_COUNT") or os.environ.get("PROXY_COUNT")
+    if raw is None or raw == "":
+        return default
+    if not raw.strip().isdigit() or int(raw) > 5:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured(
+            f"TRUSTED_PROXY_COUNT must be a whole number from 0 to 5, not {raw!r}."
+        )
+    return int(raw)
+
+
+TRUSTED_PROXY_COUNT = trusted_proxy_count(default=0)
 
 
 # --- Internationalisation -----------------------------------------------------------------
@@ -218,6 +257,9 @@ if AWS_STORAGE_BUCKET_NAME:
     AWS_S3_ADDRESSING_STYLE = os.environ.get("AWS_S3_ADDRESSING_STYLE", "path")
 
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
+# The largest request body by path (first match), else REQUEST_BODY_MAX_BYTES; a larger
+# one answers 413 before it is read (config/edge.py).
+REQUEST_BODY_MAX_BYTES = int(os.environ.get("REQUEST_BODY_MAX_BYTES", 20 * 1024**2))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
 # --- Celery -------------------------------------------------------------------------------
@@ -260,7 +302,16 @@ FFMPEG_BINARY = os.environ.get("FFMPEG_BINARY", "")
 
 # --- Wagtail ---------------------------------------------------------------------------------
 WAGTAIL_SITE_NAME = "서울노동아카데미"
-WAGTAILADMIN_BASE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+# The address people reach the site at; every absolute link is made from it
+# (core/links.py). SITE_URL is the older name of the same setting.
+PUBLIC_URL = (
+    os.environ.get("PUBLIC_URL")
+    or os.environ.get("SITE_URL")
+    or f"http://127.0.0.1:{os.environ.get('PORT') or '8000'}"
+)
+# Development only: a link made while answering a request uses that request's host.
+PUBLIC_URL_FROM_REQUEST = False
+WAGTAILADMIN_BASE_URL = PUBLIC_URL
 WAGTAIL_I18N_ENABLED = False
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 WAGTAILDOCS_EXTENSIONS = [
@@ -343,14 +394,33 @@ VIDEO_LEASE_SECONDS = int(os.environ.get("VIDEO_LEASE_SECONDS", 120))
 VIDEO_MAX_RETRIES = int(os.environ.get("VIDEO_MAX_RETRIES", 3))
 VIDEO_WORK_DIR = Path(os.environ.get("VIDEO_WORK_DIR", VAR_DIR / "video-work"))
 VIDEO_UPLOAD_DIR = Path(os.environ.get("VIDEO_UPLOAD_DIR", VAR_DIR / "video-uploads"))
-# Serve the HLS outputs of the local storage from Django when no web server does.
-VIDEO_SERVE_LOCAL_MEDIA = os.environ.get("VIDEO_SERVE_LOCAL_MEDIA", "1") == "1"
-# Where players fetch HLS outputs from on S3 (a CDN or a public-read prefix), since the
-# playlists name their segments relatively and cannot carry presigned query strings.
-VIDEO_PUBLIC_BASE_URL = os.environ.get("VIDEO_PUBLIC_BASE_URL", "")
+# Chunked encoding: windows of this many seconds (a multiple of the 6 s segment), each a
+# Celery task that encodes every rung; the first window is shorter, so that a lesson can
+# be played early. A video no longer than both together is one task.
+VIDEO_WINDOW_SECONDS = int(os.environ.get("VIDEO_WINDOW_SECONDS", 60))
+VIDEO_FIRST_WINDOW_SECONDS = int(os.environ.get("VIDEO_FIRST_WINDOW_SECONDS", 6))
+# Private playback: the bucket stays private. Playlists come from the application to
+# the holder of a grant (issued by the page that shows the player, valid this long);
+# every segment, init and caption URI in them works for VIDEO_SIGNED_URL_SECONDS.
+VIDEO_PLAYBACK_GRANT_SECONDS = int(
+    os.environ.get("VIDEO_PLAYBACK_GRANT_SECONDS", 6 * 3600)
+)
+VIDEO_SIGNED_URL_SECONDS = int(os.environ.get("VIDEO_SIGNED_URL_SECONDS", 300))
+VIDEO_PLAYLIST_CACHE_SECONDS = int(os.environ.get("VIDEO_PLAYLIST_CACHE_SECONDS", 10))
+VIDEO_SWEEP_SECONDS = float(os.environ.get("VIDEO_SWEEP_SECONDS", 300))
+# The Celery queue of every video task (workers that encode listen on it).
+VIDEO_TASK_QUEUE = os.environ.get("VIDEO_TASK_QUEUE", "celery")
+REQUEST_BODY_LIMITS = {
+    # A video part (local storage): the part and its headers.
+    r"^/api/v1/media/uploads/[^/]+/parts/\d+$": VIDEO_UPLOAD_PART_BYTES + 64 * 1024,
+    r"^/api/": 1024**2,
+    # Editors' documents and images in the Wagtail admin.
+    r"^/admin/": 200 * 1024**2,
+}
 CELERY_BEAT_SCHEDULE["media-sweep-stuck-assets"] = {
     "task": "media_pipeline.sweep_stuck_assets",
-    "schedule": 300.0,
+    "schedule": VIDEO_SWEEP_SECONDS,
+    "options": {"queue": VIDEO_TASK_QUEUE},
 }
 
 # --- Online learning (lms.learning, lms.surveys, cms courses) -------------------------------
@@ -360,9 +430,23 @@ CELERY_BEAT_SCHEDULE["media-sweep-stuck-assets"] = {
 LEARNING_HEARTBEAT_TOLERANCE_SECONDS = float(
     os.environ.get("LEARNING_HEARTBEAT_TOLERANCE_SECONDS", "3")
 )
-# Fonts tried, in order, for the Korean certificate PDF (fonts-nanum on Debian/Ubuntu).
-LEARNING_CERTIFICATE_FONTS = [
-    os.environ.get("LEARNING_CERTIFICATE_FONT", ""),
+# Credit is bounded per learner (lms/learning/services.py, heartbeat_record): while one
+# lesson keeps beating, another lesson of the same learner earns no time until the first
+# has sent no beat for this long. The player beats every 10 s; this leaves room for a
+# late one.
+LEARNING_CREDIT_HOLD_SECONDS = float(
+    os.environ.get("LEARNING_CREDIT_HOLD_SECONDS", "25")
+)
+# How far back a beat may still take wall time that no beat of the learner has credited
+# (a beat that arrives late, a retry): two beats.
+LEARNING_CREDIT_LOOKBACK_SECONDS = float(
+    os.environ.get("LEARNING_CREDIT_LOOKBACK_SECONDS", "20")
+)
+# The Korean TrueType font of the PDFs (lms/learning/fonts.py): this file when set, else
+# the first system font below that exists (fonts-nanum on Debian/Ubuntu), else the
+# NanumGothic that the koreanize-matplotlib wheel brings into the virtualenv.
+LEARNING_CERTIFICATE_FONT = os.environ.get("LEARNING_CERTIFICATE_FONT", "")
+LEARNING_SYSTEM_FONTS = [
     "/usr/share/fonts/truetype/nanum/NanumGothic.ttf",
     "/usr/share/fonts/truetype/nanum/NanumBarunGothic.ttf",
     "/usr/share/fonts/truetype/nanum/NanumMyeongjo.ttf",
@@ -380,6 +464,8 @@ OUTREACH_TRAVEL_BUFFER_MINUTES = 60
 OUTREACH_OFFER_TTL_HOURS = 48
 OUTREACH_REMINDER_HOURS_BEFORE = 48
 OUTREACH_REFRESHER_HOURS_PER_YEAR = 8
+# A link to a teaching material works this long, for the person it was made for only.
+MATERIAL_LINK_SECONDS = int(os.environ.get("MATERIAL_LINK_SECONDS", "300"))
 # Lecture fee (강사료) in KRW: per hour by grade, a premium for evenings (from 18:00 KST)
 # and weekends, and a travel allowance by distance class.
 OUTREACH_FEE_RATES = {
@@ -407,6 +493,23 @@ PRIVACY_ACCESS_LOG_RETENTION_DAYS = max(
 PRIVACY_WITHDRAWN_CONSENT_RETENTION_DAYS = int(
     os.environ.get("PRIVACY_WITHDRAWN_CONSENT_RETENTION_DAYS", str(3 * 365))
 )
+# Training records (lms.records): years a hash chain is kept after the end of its year,
+# per chain kind. 산업안전보건교육 and 장애인 인식개선교육 records: 3 years.
+RECORDS_RETENTION_YEARS = {
+    "default": int(os.environ.get("RECORDS_RETENTION_YEARS", "3")),
+    "organization": int(os.environ.get("RECORDS_RETENTION_YEARS_ORGANIZATION", "3")),
+    "personal": int(os.environ.get("RECORDS_RETENTION_YEARS_PERSONAL", "3")),
+}
+# The monthly access-log review (lms.privacy.review): a day is unusual over the fixed
+# threshold, or over FACTOR × the person's median active day in the baseline window.
+PRIVACY_REVIEW_DAILY_THRESHOLD = int(
+    os.environ.get("PRIVACY_REVIEW_DAILY_THRESHOLD", "500")
+)
+PRIVACY_REVIEW_MEDIAN_FACTOR = float(
+    os.environ.get("PRIVACY_REVIEW_MEDIAN_FACTOR", "3")
+)
+PRIVACY_REVIEW_BASELINE_DAYS = 90
+PRIVACY_REVIEW_MIN_BASELINE_DAYS = 5
 CELERY_BEAT_SCHEDULE["privacy-purge-expired"] = {
     "task": "privacy.purge_expired",
     "schedule": timedelta(days=1),
@@ -418,7 +521,8 @@ MIDDLEWARE.insert(
     MIDDLEWARE.index("django.contrib.messages.middleware.MessageMiddleware") + 1,
     "lms.privacy.middleware.StaffIdleTimeoutMiddleware",
 )
-MIDDLEWARE.insert(1, "config.csp.ContentSecurityPolicyMiddleware")
+MIDDLEWARE.insert(2, "config.csp.ContentSecurityPolicyMiddleware")
+MIDDLEWARE.insert(3, "config.edge.RequestEdgeMiddleware")
 # Documents are always downloaded (never rendered in our origin), through Django so the
 # security headers apply; their type is checked from their content on upload.
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
@@ -445,3 +549,10 @@ if "visibility_timeout" in CELERY_BROKER_TRANSPORT_OPTIONS and os.environ.get(
 
 # --- Reports and the organization portal (lms.reports) --------------------------------------
 # Settings of reports go here.
+
+# --- Beat schedule, last: every entry above is in CELERY_BEAT_SCHEDULE by now -------------
+# Only tests/config/test_beat_schedule.py sets this: every periodic task every N seconds,
+# to see the real beat and a real worker run each of them once.
+if os.environ.get("CELERY_BEAT_EVERY_SECONDS"):
+    for _entry in CELERY_BEAT_SCHEDULE.values():
+        _entry["schedule"] = float(os.environ["CELERY_BEAT_EVERY_SECONDS"])

@@ -7,6 +7,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from core import access
+
 
 class Region(models.Model):
     """One of the four regions (권역) of Seoul: 도심권, 동북권, 동남권, 서남권."""
@@ -46,10 +48,7 @@ class District(models.Model):
 class Center(models.Model):
     """A center that runs education: the metropolitan center, a regional or a district one."""
 
-    class Kind(models.TextChoices):
-        METROPOLITAN = "metropolitan", _("광역센터")
-        REGIONAL = "regional", _("권역센터")
-        DISTRICT = "district", _("자치구센터")
+    Kind = access.CenterKind
 
     name = models.CharField(_("센터명"), max_length=80, unique=True)
     kind = models.CharField(_("구분"), max_length=20, choices=Kind.choices)

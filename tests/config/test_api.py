@@ -19,9 +19,22 @@ def test_health_reports_every_part_ok(client):
     assert body["status"] == "ok"
     assert set(body["checks"]) == {"database", "broker", "storage", "ffmpeg"}
     assert all(part["ok"] for part in body["checks"].values()), body
+    # Anyone may ask; only operators learn versions and where ffmpeg came from.
+    assert {part["detail"] for part in body["checks"].values()} == {"ok"}
+
+
+def test_health_names_the_ffmpeg_in_use_and_its_source_to_operators(client):
+    from media_pipeline.ffmpeg import media_tools
+    from tests.factories import UserFactory
+
+    client.force_login(UserFactory(username="root", is_superuser=True))
+    body = client.get("/api/v1/health").json()
+
+    tools = media_tools()
+    assert body["checks"]["ffmpeg"]["detail"].endswith(f"({tools.source})")
     assert (
         body["checks"]["ffmpeg"]["detail"][0].isdigit()
-        or "n" in body["checks"]["ffmpeg"]["detail"]
+        or "n" in (body["checks"]["ffmpeg"]["detail"])
     )
 
 

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 from django.db import transaction
 
-from config.celery import app, enqueue_on_commit
+from config.celery import app
+from core.tasks import enqueue_on_commit
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -3,51 +3,20 @@
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
 
 from config.celery import app, ping
-
-ROOT = Path(__file__).resolve().parents[2]
+from tests.workers import CeleryWorker
 
 
 @pytest.fixture(scope="module")
 def worker():
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test"}
     queue = f"test-{os.getpid()}"
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "celery",
-            "-A",
-            "config",
-            "worker",
-            "--pool=solo",
-            "--without-mingle",
-            "--without-gossip",
-            "--loglevel=WARNING",
-            "-Q",
-            queue,
-            "-n",
-            f"{queue}@%h",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-    )
+    process = CeleryWorker(queue=queue).start()
     yield queue
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
+    process.stop(timeout=20)
 
 
 @pytest.mark.slow

@@ -1,7 +1,12 @@
 """factory_boy factories for the product's models."""
 
+import re
+
 import factory
+from allauth.account.models import EmailAddress
 from django.contrib.auth.hashers import make_password
+from django.core import mail
+from django.urls import reverse
 
 from lms.accounts.models import Organization, Role, User
 from lms.centers.models import District
@@ -34,9 +39,29 @@ class UserFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = User
         django_get_or_create = ("username",)
+        skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")
     email = factory.LazyAttribute(lambda o: f"{o.username}@example.org")
     name = "홍길동"
     role = Role.LEARNER
     password = factory.LazyFunction(lambda: make_password(DEFAULT_PASSWORD))
+
+    @factory.post_generation
+    def verified_email(user, create, extracted, **kwargs):
+        """A verified address, as accounts made by the center have (`user_create`)."""
+        if create and user.email and extracted is not False:
+            EmailAddress.objects.get_or_create(
+                user=user,
+                email=user.email,
+                defaults={"primary": True, "verified": True},
+            )
+
+
+def confirm_by_mailed_code(client, response):
+    """The code allauth mailed to the new address, typed into the page sign-up led to."""
+    assert response.status_code == 302
+    assert response["Location"] == reverse("account_email_verification_sent")
+    code = re.search(r"^([A-Z0-9]{4}-[A-Z0-9]{4})$", mail.outbox[-1].body, re.M)
+    assert code, mail.outbox[-1].body
+    return client.post(response["Location"], {"code": code.group(1)})

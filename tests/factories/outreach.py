@@ -8,6 +8,7 @@ import itertools
 
 from django.utils import timezone
 
+from core.time import SEOUL
 from lms.accounts.models import Role
 from lms.centers.models import Center, District, Region
 from lms.outreach.models import Audience, OutreachRequest, PreferredSlot, RequestState
@@ -19,7 +20,6 @@ from lms.trainers.models import (
     TrainerProfile,
     WeeklyAvailability,
 )
-from lms.trainers.selectors import SEOUL
 from tests.factories import UserFactory
 
 _seed = importlib.import_module(

@@ -13,6 +13,7 @@ from lms.accounts.models import Organization, User
 from lms.centers.models import Center, District
 from lms.learning.models import Certificate, Enrollment
 from lms.organizations.models import Employee
+from lms.outreach.matching import hold_fields
 from lms.outreach.models import (
     Audience,
     Offer,
@@ -88,8 +89,7 @@ def delivered_session(
         state=OfferState.ACCEPTED,
         starts_at=starts_at,
         ends_at=ends_at,
-        blocked_from=starts_at - dt.timedelta(minutes=30),
-        blocked_until=ends_at + dt.timedelta(minutes=30),
+        **hold_fields(starts_at, ends_at),
         expires_at=starts_at - dt.timedelta(days=1),
     )
     return OutreachSession.objects.create(

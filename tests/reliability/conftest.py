@@ -3,12 +3,10 @@ can restart or kill them without disturbing anyone else's Redis, PostgreSQL or w
 
 from __future__ import annotations
 
-import os
 import shutil
 import signal
 import socket
 import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -16,6 +14,7 @@ import pytest
 from celery import Celery
 
 from tests.conftest import REQUIRE_SERVICES
+from tests.workers import CeleryWorker
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -108,51 +107,23 @@ def redis_server(tmp_path):
     server.stop()
 
 
-class Worker:
-    """A whole Celery worker (prefork: a parent and its child) in its own process group."""
+class Worker(CeleryWorker):
+    """A whole Celery worker (prefork: a parent and its child) on the test's own Redis,
+    with the fault tasks loaded and a short visibility timeout."""
 
     def __init__(self, *, broker: str, queue: str, visibility_timeout: int) -> None:
+        super().__init__(
+            queue=queue,
+            pool="prefork",
+            include=("tests.reliability.fault_tasks",),
+            env={
+                "CELERY_BROKER_URL": broker,
+                "CELERY_RESULT_BACKEND": broker,
+                "CELERY_VISIBILITY_TIMEOUT": str(visibility_timeout),
+            },
+        )
         self.broker = broker
-        self.queue = queue
         self.visibility_timeout = visibility_timeout
-        self.process: subprocess.Popen | None = None
-
-    def start(self) -> None:
-        env = {
-            **os.environ,
-            "DJANGO_SETTINGS_MODULE": "config.settings.test",
-            "CELERY_BROKER_URL": self.broker,
-            "CELERY_RESULT_BACKEND": self.broker,
-            "CELERY_VISIBILITY_TIMEOUT": str(self.visibility_timeout),
-        }
-        self.process = subprocess.Popen(
-            [
-                sys.executable, "-m", "celery", "-A", "config", "worker",
-                "-I", "tests.reliability.fault_tasks",
-                "--pool=prefork", "--concurrency=1",
-                "--without-mingle", "--without-gossip", "--loglevel=WARNING",
-                "-Q", self.queue, "-n", f"{self.queue}-{time.monotonic_ns()}@%h",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            start_new_session=True,
-        )  # fmt: skip
-
-    def kill(self) -> None:
-        """SIGKILL to the whole process group: no chance to ack, requeue or clean up."""
-        if self.process and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(timeout=20)
-
-    def stop(self) -> None:
-        if self.process and self.process.poll() is None:
-            os.killpg(self.process.pid, signal.SIGTERM)
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.kill()
 
 
 @pytest.fixture

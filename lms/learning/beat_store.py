@@ -7,8 +7,10 @@ the progress row (optionally locking it) and everything the fold needs around it
 that reads the sessions, and one write that applies only if the row is still at the
 version read. On PostgreSQL the three are prepared once per connection and the write is
 a single statement; SQLite (the embedded default) runs the writes one by one and locks
-the whole file instead of a row. `services.heartbeat_record` holds the rules; this
-module only moves rows.
+the whole file instead of a row. `beat_fold.fold` holds the rules and
+`services.heartbeat_record` their order; this module only moves rows. Rows are read
+by column name into beat_fold's dataclasses, and every table and column name comes
+from the models' `_meta`.
 """
 
 from __future__ import annotations
@@ -17,94 +19,117 @@ import datetime as dt
 import json
 import uuid
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import fields
 
 import psycopg
 from django.db import IntegrityError, connection
 from django.utils.dateparse import parse_datetime
+from wagtail.models import Page
 
-from cms.courses import LessonPage
-from lms.learning.models import LearnerClock, LessonProgress, PlaybackSession
-
-
-@dataclass
-class BeatContext:
-    """The lesson, the learner's enrollment in its course and the progress row."""
-
-    duration: float
-    enrollment_id: int | None
-    enrollment_completed_at: dt.datetime | None
-    last_lesson_id: int | None
-    last_activity_at: dt.datetime | None
-    coverage_percent: int
-    time_percent: int
-    daily_lesson_cap: int
-    progress_id: int | None
-    ranges: list
-    watched_seconds: float
-    credited_seconds: float
-    position: float
-    completed_at: dt.datetime | None
-    version: int | None  # of the progress row as read
-    # The learner's clock (models.LearnerClock); clock_version None: no row yet.
-    credited_until: dt.datetime | None
-    holder_lesson_id: int | None
-    holder_seen_at: dt.datetime | None
-    clock_version: int | None
+from cms.courses import CoursePage, LessonPage
+from lms.learning.beat_fold import Beat, BeatContext, BeatWrite, SessionRow
+from lms.learning.models import (
+    Enrollment,
+    HeartbeatReceipt,
+    LearnerClock,
+    LessonProgress,
+    PlaybackSession,
+)
+from media_pipeline.models import VideoAsset
 
 
-@dataclass
-class SessionRow:
-    id: uuid.UUID
-    progress_id: int
-    first_beat_at: dt.datetime
-    last_beat_at: dt.datetime
-    claimed_seconds: float
-    last_seq: int
-    has_receipt: bool  # of the beat being folded (only asked of its own session)
+class _Names:
+    """A model's names for SQL text, read from its `_meta`: formatted as `{t}` it is the
+    table, and `{t.field}` is that field's column (`{t.user}` -> user_id)."""
+
+    def __init__(self, model) -> None:
+        self._opts = model._meta
+
+    def __format__(self, spec: str) -> str:
+        return self._opts.db_table
+
+    def __getattr__(self, field: str) -> str:
+        return self._opts.get_field(field).column
+
+
+_TABLES = {
+    "page": _Names(Page),
+    "lesson": _Names(LessonPage),
+    "course": _Names(CoursePage),
+    "video": _Names(VideoAsset),
+    "enrollment": _Names(Enrollment),
+    "progress": _Names(LessonProgress),
+    "clock": _Names(LearnerClock),
+    "session": _Names(PlaybackSession),
+    "receipt": _Names(HeartbeatReceipt),
+}
+
+
+def _sql(text: str) -> str:
+    """SQL text with the models' table and column names filled in (`_Names`)."""
+    return text.format(**_TABLES)
 
 
 # The progress row and the learner's clock sit in CTEs of their own: PostgreSQL does
 # not lock the nullable side of an outer join, and the first beat of a lesson has no
 # progress row yet. Locked, the clock goes first (the progress row's filter waits for
 # it), as in the write, so two beats never wait on each other's rows in turn. The
-# parent course is the page whose path is the lesson's less one step.
-_CONTEXT_SQL = """
+# parent course is the page whose path is the lesson's less one step. Each column is
+# named as the BeatContext field it fills.
+_CONTEXT_SQL = _sql(
+    """
         WITH clk AS (
-            SELECT credited_until, holder_lesson_id, holder_seen_at, version
-            FROM learning_learnerclock
-            WHERE user_id = %s FOR UPDATE
+            SELECT {clock.credited_until}, {clock.holder_lesson}, {clock.holder_seen_at},
+                   {clock.version}
+            FROM {clock}
+            WHERE {clock.user} = %s FOR UPDATE
         ),
         lp AS (
-            SELECT id, ranges, watched_seconds, credited_seconds, position, completed_at,
-                   version
-            FROM learning_lessonprogress
-            WHERE user_id = %s AND lesson_id = %s
+            SELECT {progress.id}, {progress.ranges}, {progress.watched_seconds},
+                   {progress.credited_seconds}, {progress.position},
+                   {progress.completed_at}, {progress.version}
+            FROM {progress}
+            WHERE {progress.user} = %s AND {progress.lesson} = %s
               AND (SELECT count(*) FROM clk) >= 0 FOR UPDATE
         )
-        SELECT video.duration,
-               e.id, e.completed_at, e.last_lesson_id, e.last_activity_at,
-               course.lesson_coverage_percent, course.lesson_time_percent,
-               course.daily_lesson_cap,
-               lp.id, lp.ranges, lp.watched_seconds, lp.credited_seconds, lp.position,
-               lp.completed_at, lp.version,
-               clk.credited_until, clk.holder_lesson_id, clk.holder_seen_at, clk.version
-        FROM wagtailcore_page page
-        JOIN cms_lessonpage lesson ON lesson.page_ptr_id = page.id
-        LEFT JOIN media_pipeline_videoasset video
-            ON video.id = lesson.video_id
-        LEFT JOIN cms_coursepage course
-            ON course.page_ptr_id = (
-                SELECT parent.id
-                FROM wagtailcore_page parent
-                WHERE parent.path = substr(page.path, 1, length(page.path) - %s)
+        SELECT video.{video.duration} AS duration,
+               e.{enrollment.id} AS enrollment_id,
+               e.{enrollment.completed_at} AS enrollment_completed_at,
+               e.{enrollment.last_lesson} AS last_lesson_id,
+               e.{enrollment.last_activity_at} AS last_activity_at,
+               course.{course.lesson_coverage_percent} AS coverage_percent,
+               course.{course.lesson_time_percent} AS time_percent,
+               course.{course.daily_lesson_cap} AS daily_lesson_cap,
+               lp.{progress.id} AS progress_id,
+               lp.{progress.ranges} AS ranges,
+               lp.{progress.watched_seconds} AS watched_seconds,
+               lp.{progress.credited_seconds} AS credited_seconds,
+               lp.{progress.position} AS position,
+               lp.{progress.completed_at} AS completed_at,
+               lp.{progress.version} AS version,
+               clk.{clock.credited_until} AS credited_until,
+               clk.{clock.holder_lesson} AS holder_lesson_id,
+               clk.{clock.holder_seen_at} AS holder_seen_at,
+               clk.{clock.version} AS clock_version
+        FROM {page} page
+        JOIN {lesson} lesson ON lesson.{lesson.page_ptr} = page.{page.id}
+        LEFT JOIN {video} video
+            ON video.{video.id} = lesson.{lesson.video}
+        LEFT JOIN {course} course
+            ON course.{course.page_ptr} = (
+                SELECT parent.{page.id}
+                FROM {page} parent
+                WHERE parent.{page.path}
+                    = substr(page.{page.path}, 1, length(page.{page.path}) - %s)
             )
-        LEFT JOIN learning_enrollment e
-            ON e.course_id = course.page_ptr_id AND e.user_id = %s
+        LEFT JOIN {enrollment} e
+            ON e.{enrollment.course} = course.{course.page_ptr}
+            AND e.{enrollment.user} = %s
         LEFT JOIN lp ON 1 = 1
         LEFT JOIN clk ON 1 = 1
-        WHERE page.id = %s AND page.live
+        WHERE page.{page.id} = %s AND page.{page.live}
     """
+)
 
 
 def _aware(value) -> dt.datetime | None:
@@ -116,6 +141,66 @@ def _aware(value) -> dt.datetime | None:
     if value.tzinfo is None:
         value = value.replace(tzinfo=dt.UTC)
     return value
+
+
+def _ranges(value) -> list:
+    """A JSON column: SQLite hands over its text, psycopg the decoded list."""
+    return json.loads(value) if isinstance(value, str) else (value or [])
+
+
+def _uuid(value) -> uuid.UUID:
+    return value if isinstance(value, uuid.UUID) else uuid.UUID(value)
+
+
+def _zero(value):
+    return value or 0
+
+
+def _reader(cls, convert: dict, default=None):
+    """Read rows by column name into `cls`: each column fills the field of its name,
+    through `convert` (by field) or else `default`."""
+    names = {f.name for f in fields(cls)}
+    converters = {name: convert.get(name, default) for name in names}
+
+    def read(description, row):
+        values = {}
+        for column, value in zip(description, row, strict=True):
+            name = column[0]
+            converter = converters[name]
+            values[name] = value if converter is None else converter(value)
+        return cls(**values)
+
+    return read
+
+
+_read_context = _reader(
+    BeatContext,
+    {
+        "duration": lambda value: float(value or 0),
+        "enrollment_completed_at": _aware,
+        "last_activity_at": _aware,
+        "ranges": _ranges,
+        "completed_at": _aware,
+        "credited_until": _aware,
+        "holder_seen_at": _aware,
+        "enrollment_id": None,
+        "last_lesson_id": None,
+        "progress_id": None,
+        "version": None,
+        "holder_lesson_id": None,
+        "clock_version": None,
+    },
+    default=_zero,  # the figures of a progress row not yet made, or a course's rule
+)
+_read_session = _reader(
+    SessionRow,
+    {
+        "id": _uuid,
+        "first_beat_at": _aware,
+        "last_beat_at": _aware,
+        "has_receipt": bool,
+    },
+)
 
 
 @contextmanager
@@ -151,7 +236,9 @@ class _PreparingCursor(psycopg.Cursor):
         return super().execute(query, params, prepare=True, **kwargs)
 
 
-def _db_datetime(value: dt.datetime):
+def _db_datetime(value: dt.datetime | None):
+    if value is None:
+        return None
     return connection.ops.adapt_datetimefield_value(value)
 
 
@@ -174,30 +261,28 @@ def context_read(*, user_id: int, lesson_id: int, lock: bool) -> BeatContext | N
             [user_id, user_id, lesson_id, LessonPage.steplen, user_id, lesson_id],
         )
         row = cursor.fetchone()
-    if row is None:
-        return None
-    ranges = row[9]
-    return BeatContext(
-        duration=float(row[0] or 0),
-        enrollment_id=row[1],
-        enrollment_completed_at=_aware(row[2]),
-        last_lesson_id=row[3],
-        last_activity_at=_aware(row[4]),
-        coverage_percent=row[5] or 0,
-        time_percent=row[6] or 0,
-        daily_lesson_cap=row[7] or 0,
-        progress_id=row[8],
-        ranges=json.loads(ranges) if isinstance(ranges, str) else (ranges or []),
-        watched_seconds=row[10] or 0.0,
-        credited_seconds=row[11] or 0.0,
-        position=row[12] or 0.0,
-        completed_at=_aware(row[13]),
-        version=row[14],
-        credited_until=_aware(row[15]),
-        holder_lesson_id=row[16],
-        holder_seen_at=_aware(row[17]),
-        clock_version=row[18],
-    )
+        if row is None:
+            return None
+        return _read_context(cursor.description, row)
+
+
+_CLOCK_INSERT = _sql(
+    """
+    INSERT INTO {clock} ({clock.user}, {clock.credited_until}, {clock.version})
+    VALUES (%s, %s, 0)
+    ON CONFLICT ({clock.user}) DO NOTHING
+    """
+)
+_PROGRESS_INSERT = _sql(
+    """
+    INSERT INTO {progress}
+        ({progress.user}, {progress.lesson}, {progress.enrollment}, {progress.ranges},
+         {progress.watched_seconds}, {progress.credited_seconds}, {progress.position},
+         {progress.updated_at}, {progress.version})
+    VALUES (%s, %s, %s, %s, 0, 0, 0, %s, 0)
+    ON CONFLICT ({progress.user}, {progress.lesson}) DO NOTHING
+    """
+)
 
 
 def progress_create(
@@ -216,26 +301,29 @@ def progress_create(
     """
     with _cursor() as cursor:
         if clock:
+            cursor.execute(_CLOCK_INSERT, [user_id, _db_datetime(now)])
+        if progress:
             cursor.execute(
-                """
-                INSERT INTO learning_learnerclock (user_id, credited_until, version)
-                VALUES (%s, %s, 0)
-                ON CONFLICT (user_id) DO NOTHING
-                """,
-                [user_id, _db_datetime(now)],
+                _PROGRESS_INSERT,
+                [user_id, lesson_id, enrollment_id, "[]", _db_datetime(now)],
             )
-        if not progress:
-            return
-        cursor.execute(
-            """
-            INSERT INTO learning_lessonprogress
-                (user_id, lesson_id, enrollment_id, ranges, watched_seconds,
-                 credited_seconds, position, updated_at, version)
-            VALUES (%s, %s, %s, %s, 0, 0, 0, %s, 0)
-            ON CONFLICT (user_id, lesson_id) DO NOTHING
-            """,
-            [user_id, lesson_id, enrollment_id, "[]", _db_datetime(now)],
-        )
+
+
+_SESSIONS_SQL = _sql(
+    """
+    SELECT s.{session.id} AS id, s.{session.progress} AS progress_id,
+           s.{session.first_beat_at} AS first_beat_at,
+           s.{session.last_beat_at} AS last_beat_at,
+           s.{session.claimed_seconds} AS claimed_seconds,
+           s.{session.last_seq} AS last_seq,
+           s.{session.id} = %s AND EXISTS (
+               SELECT 1 FROM {receipt} r
+               WHERE r.{receipt.session} = s.{session.id} AND r.{receipt.seq} = %s
+           ) AS has_receipt
+    FROM {session} s
+    WHERE s.{session.progress} = %s OR s.{session.id} = %s
+    """
+)
 
 
 def sessions_of(
@@ -248,71 +336,64 @@ def sessions_of(
     """
     with _cursor() as cursor:
         cursor.execute(
-            """
-            SELECT s.id, s.progress_id, s.first_beat_at, s.last_beat_at,
-                   s.claimed_seconds, s.last_seq,
-                   s.id = %s AND EXISTS (
-                       SELECT 1 FROM learning_heartbeatreceipt r
-                       WHERE r.session_id = s.id AND r.seq = %s
-                   )
-            FROM learning_playbacksession s
-            WHERE s.progress_id = %s OR s.id = %s
-            """,
+            _SESSIONS_SQL,
             [_db_uuid(session_id), seq, progress_id, _db_uuid(session_id)],
         )
-        rows = cursor.fetchall()
-    return [
-        SessionRow(
-            id=row[0] if isinstance(row[0], uuid.UUID) else uuid.UUID(row[0]),
-            progress_id=row[1],
-            first_beat_at=_aware(row[2]),
-            last_beat_at=_aware(row[3]),
-            claimed_seconds=row[4],
-            last_seq=row[5],
-            has_receipt=bool(row[6]),
-        )
-        for row in rows
-    ]
+        return [_read_session(cursor.description, row) for row in cursor.fetchall()]
 
 
 # The writes of a beat. SQLite runs them one by one inside the caller's transaction
 # (which rolls back on an IntegrityError).
-_SESSION_INTO = """
-    INSERT INTO learning_playbacksession AS s
-        (id, progress_id, first_beat_at, last_beat_at, claimed_seconds, last_seq)
-"""
+_SESSION_INTO = _sql(
+    """
+    INSERT INTO {session} AS s
+        ({session.id}, {session.progress}, {session.first_beat_at},
+         {session.last_beat_at}, {session.claimed_seconds}, {session.last_seq})
+    """
+)
 # A session of another progress is left alone: the upsert then touches no row.
-_SESSION_ON_CONFLICT = """
-    ON CONFLICT (id) DO UPDATE SET
-        first_beat_at = excluded.first_beat_at,
-        last_beat_at = excluded.last_beat_at,
-        claimed_seconds = excluded.claimed_seconds,
-        last_seq = excluded.last_seq
-    WHERE s.progress_id = excluded.progress_id
-"""
+_SESSION_ON_CONFLICT = _sql(
+    """
+    ON CONFLICT ({session.id}) DO UPDATE SET
+        {session.first_beat_at} = excluded.{session.first_beat_at},
+        {session.last_beat_at} = excluded.{session.last_beat_at},
+        {session.claimed_seconds} = excluded.{session.claimed_seconds},
+        {session.last_seq} = excluded.{session.last_seq}
+    WHERE s.{session.progress} = excluded.{session.progress}
+    """
+)
 _SESSION_UPSERT = (
     f"{_SESSION_INTO} VALUES (%s, %s, %s, %s, %s, %s) {_SESSION_ON_CONFLICT}"
 )
-_RECEIPT_INSERT = """
-    INSERT INTO learning_heartbeatreceipt (session_id, seq, received_at)
-    VALUES (%s, %s, %s)
-"""
-_ACTIVITY_UPDATE = """
-    UPDATE learning_enrollment SET last_lesson_id = %s, last_activity_at = %s
-    WHERE id = %s AND %s
-"""
-_CLOCK_UPDATE = """
-    UPDATE learning_learnerclock
-    SET credited_until = %s, holder_lesson_id = %s, holder_seen_at = %s,
-        version = version + 1
-    WHERE user_id = %s AND version = %s
-"""
-_PROGRESS_UPDATE = """
-    UPDATE learning_lessonprogress
-    SET ranges = %s, watched_seconds = %s, credited_seconds = %s,
-        position = %s, completed_at = %s, updated_at = %s, version = version + 1
-    WHERE id = %s AND version = %s
-"""
+_RECEIPT_INTO = _sql(
+    "INSERT INTO {receipt} ({receipt.session}, {receipt.seq}, {receipt.received_at})"
+)
+_RECEIPT_INSERT = f"{_RECEIPT_INTO} VALUES (%s, %s, %s)"
+_ACTIVITY_UPDATE = _sql(
+    """
+    UPDATE {enrollment}
+    SET {enrollment.last_lesson} = %s, {enrollment.last_activity_at} = %s
+    WHERE {enrollment.id} = %s AND %s
+    """
+)
+_CLOCK_UPDATE = _sql(
+    """
+    UPDATE {clock}
+    SET {clock.credited_until} = %s, {clock.holder_lesson} = %s,
+        {clock.holder_seen_at} = %s, {clock.version} = {clock.version} + 1
+    WHERE {clock.user} = %s AND {clock.version} = %s
+    """
+)
+_PROGRESS_UPDATE = _sql(
+    """
+    UPDATE {progress}
+    SET {progress.ranges} = %s, {progress.watched_seconds} = %s,
+        {progress.credited_seconds} = %s, {progress.position} = %s,
+        {progress.completed_at} = %s, {progress.updated_at} = %s,
+        {progress.version} = {progress.version} + 1
+    WHERE {progress.id} = %s AND {progress.version} = %s
+    """
+)
 # On PostgreSQL they are one statement, so one transaction of their own. The learner's
 # clock goes first, then the progress row: only if both are still at the versions the
 # fold was computed from (no other beat of this learner, of any lesson, wrote since:
@@ -320,60 +401,53 @@ _PROGRESS_UPDATE = """
 # A session id that another lesson's beat took meanwhile leaves the session alone;
 # the receipt's seq is then NULL, which aborts the whole statement (IntegrityError).
 _BEAT_WRITE_PG = (
-    f"WITH clk AS ({_CLOCK_UPDATE} RETURNING id),"  # noqa: S608  # nosec B608
-    f" p AS ({_PROGRESS_UPDATE} AND EXISTS (SELECT 1 FROM clk) RETURNING id),"
-    f" sess AS ({_SESSION_INTO} SELECT %s, p.id, %s, %s, %s, %s FROM p"
-    f" {_SESSION_ON_CONFLICT} RETURNING id),"
-    " receipt AS (INSERT INTO learning_heartbeatreceipt (session_id, seq, received_at)"
+    f"WITH clk AS ({_CLOCK_UPDATE} RETURNING {_TABLES['clock'].id}),"  # noqa: S608  # nosec B608
+    f" p AS ({_PROGRESS_UPDATE} AND EXISTS (SELECT 1 FROM clk)"
+    f" RETURNING {_TABLES['progress'].id}),"
+    f" sess AS ({_SESSION_INTO} SELECT %s, p.{_TABLES['progress'].id}, %s, %s, %s, %s"
+    f" FROM p {_SESSION_ON_CONFLICT} RETURNING {_TABLES['session'].id}),"
+    f" receipt AS ({_RECEIPT_INTO}"
     " SELECT %s, CASE WHEN EXISTS (SELECT 1 FROM sess) THEN %s END, %s FROM p),"
     f" activity AS ({_ACTIVITY_UPDATE} AND EXISTS (SELECT 1 FROM p))"
     " SELECT count(*) FROM p"
 )
 
 
-def beat_write(
-    *,
-    progress: LessonProgress,
-    version: int,
-    clock: LearnerClock,
-    session: SessionRow,
-    seq: int,
-    now: dt.datetime,
-    touch_activity: bool,
-) -> bool:
+def beat_write(*, context: BeatContext, beat: Beat, write: BeatWrite) -> bool:
     """Store the folded beat: the learner's clock, the progress row's figures, its
-    session's window, its receipt and, when `touch_activity`, the enrollment's last
-    lesson and time.
+    session's window, its receipt and, when `write.touch_activity`, the enrollment's
+    last lesson and time.
 
-    False when the clock is no longer at `clock.version` or the progress row at
-    `version`: nothing is written, and the caller folds again under the row locks. Raises IntegrityError when the session id
-    was taken by another lesson's beat meanwhile.
+    False when the clock or the progress row is no longer at the version in `context`:
+    nothing is written, and the caller folds again under the row locks. Raises
+    IntegrityError when the session id was taken by another lesson's beat meanwhile.
     """
-    stamp = _db_datetime(now)
-    session_id = _db_uuid(session.id)
+    stamp = _db_datetime(beat.now)
+    session_id = _db_uuid(write.session.id)
+    clock, figures, window = write.clock, write.progress, write.session
     ticks = [
         _db_datetime(clock.credited_until),
         clock.holder_lesson_id,
-        _db_datetime(clock.holder_seen_at) if clock.holder_seen_at else None,
-        clock.user_id,
-        clock.version,
+        _db_datetime(clock.holder_seen_at),
+        beat.user_id,
+        context.clock_version,
     ]
-    window = [
-        _db_datetime(session.first_beat_at),
-        _db_datetime(session.last_beat_at),
-        session.claimed_seconds,
-        session.last_seq,
+    times = [
+        _db_datetime(window.first_beat_at),
+        _db_datetime(window.last_beat_at),
+        window.claimed_seconds,
+        window.last_seq,
     ]
-    activity = [progress.lesson_id, stamp, progress.enrollment_id, touch_activity]
-    figures = [
-        json.dumps(progress.ranges),
-        progress.watched_seconds,
-        progress.credited_seconds,
-        progress.position,
-        _db_datetime(progress.completed_at) if progress.completed_at else None,
+    activity = [beat.lesson_id, stamp, context.enrollment_id, write.touch_activity]
+    progress = [
+        json.dumps(figures.ranges),
+        figures.watched_seconds,
+        figures.credited_seconds,
+        figures.position,
+        _db_datetime(figures.completed_at),
         stamp,
-        progress.pk,
-        version,
+        context.progress_id,
+        context.version,
     ]
     with _cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -381,11 +455,11 @@ def beat_write(
                 _BEAT_WRITE_PG,
                 [
                     *ticks,
-                    *figures,
+                    *progress,
                     session_id,
-                    *window,
+                    *times,
                     session_id,
-                    seq,
+                    beat.seq,
                     stamp,
                     *activity,
                 ],
@@ -394,13 +468,13 @@ def beat_write(
         cursor.execute(_CLOCK_UPDATE, ticks)
         if cursor.rowcount != 1:
             return False
-        cursor.execute(_PROGRESS_UPDATE, figures)
+        cursor.execute(_PROGRESS_UPDATE, progress)
         if cursor.rowcount != 1:
             return False
-        cursor.execute(_SESSION_UPSERT, [session_id, progress.pk, *window])
+        cursor.execute(_SESSION_UPSERT, [session_id, context.progress_id, *times])
         if cursor.rowcount != 1:
             raise IntegrityError("the playback session belongs to another lesson")
-        cursor.execute(_RECEIPT_INSERT, [session_id, seq, stamp])
-        if touch_activity:
+        cursor.execute(_RECEIPT_INSERT, [session_id, beat.seq, stamp])
+        if write.touch_activity:
             cursor.execute(_ACTIVITY_UPDATE, activity)
     return True

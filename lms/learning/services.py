@@ -17,15 +17,19 @@ from core import audit
 from core.problems import Conflict, NotFound, PermissionDenied, Problem
 from core.tasks import enqueue_on_commit
 from lms.accounts.models import User
-from lms.learning import beat_store
+from lms.learning import beat_fold, beat_store
+from lms.learning.beat_fold import (
+    Beat,
+    BeatContext,
+    CreditRules,
+    ProgressFigures,
+)
 from lms.learning.models import (
     Certificate,
     CourseTestAttempt,
     Enrollment,
-    LearnerClock,
     LessonProgress,
 )
-from lms.learning.progress import LessonTally, SessionWindow, lesson_fraction
 from lms.learning.selectors import (
     course_requirements_met,
     lesson_figures,
@@ -41,14 +45,6 @@ def enrollment_create(*, user: User, course: CoursePage) -> Enrollment:
         raise NotFound(_("강의를 찾을 수 없습니다."))
     enrollment, _created = Enrollment.objects.get_or_create(user=user, course=course)
     return enrollment
-
-
-def _epoch(moment: dt.datetime) -> float:
-    return moment.timestamp()
-
-
-#: How fresh an enrollment's "last studied" time is kept while a lesson plays.
-ACTIVITY_RESOLUTION = dt.timedelta(minutes=1)
 
 
 @dataclass(frozen=True)
@@ -77,11 +73,9 @@ def heartbeat_record(
 ) -> BeatOutcome:
     """Fold one playback heartbeat into the learner's progress in the lesson.
 
-    Credit is bounded per lesson (progress.py: real time played, at most the union of
-    the sessions' windows of server time) and then per learner, across all lessons and
-    courses (`_credit_grant`): the learner's clock never runs ahead of the server's by
-    more than the tolerance, and while one lesson keeps beating, the beats of another
-    earn nothing. Their ranges and position still count: the time does not.
+    The rules are `beat_fold.fold`'s, a pure function: credit bounded per lesson by
+    real time played and per learner by the learner's clock across all lessons, whose
+    ranges and position still count when their time does not.
 
     Concurrent beats of one learner and lesson (several tabs, retries) never lose each
     other's ranges, and a (session, seq) seen before changes nothing. Every viewer
@@ -91,23 +85,22 @@ def heartbeat_record(
     progress row since it was read. If one did, the beat is folded again with the row
     locked for the whole fold, as it always is on SQLite.
     """
-    now = now or timezone.now()
-    beat = {
-        "user_id": user.pk,
-        "lesson_id": lesson_id,
-        "session_id": session_id,
-        "seq": seq,
-        "ranges": ranges,
-        "position": position,
-        "playback_rate": playback_rate,
-        "now": now,
-    }
+    beat = Beat(
+        user_id=user.pk,
+        lesson_id=lesson_id,
+        session_id=session_id,
+        seq=seq,
+        ranges=ranges,
+        position=position,
+        playback_rate=playback_rate,
+        now=now or timezone.now(),
+    )
     if connection.vendor == "postgresql":
-        outcome = _heartbeat_fold(**beat, locked=False)
+        outcome = _heartbeat_try(beat, locked=False)
         if outcome is not None:
             return outcome
     with transaction.atomic():
-        outcome = _heartbeat_fold(**beat, locked=True)
+        outcome = _heartbeat_try(beat, locked=True)
     if outcome is None:  # cannot happen while the row is locked
         raise Conflict(
             _("학습 기록을 저장하지 못했습니다. 잠시 후 다시 시도해 주세요.")
@@ -115,20 +108,20 @@ def heartbeat_record(
     return outcome
 
 
-def _heartbeat_fold(
-    *,
-    user_id: int,
-    lesson_id: int,
-    session_id: uuid.UUID,
-    seq: int,
-    ranges: list,
-    position: float,
-    playback_rate: float,
-    now: dt.datetime,
-    locked: bool,
-) -> BeatOutcome | None:
-    """One try of the fold; None when another beat wrote the progress row meanwhile."""
-    context = beat_store.context_read(user_id=user_id, lesson_id=lesson_id, lock=locked)
+def _credit_rules() -> CreditRules:
+    return CreditRules(
+        tolerance=settings.LEARNING_HEARTBEAT_TOLERANCE_SECONDS,
+        hold=settings.LEARNING_CREDIT_HOLD_SECONDS,
+        lookback=settings.LEARNING_CREDIT_LOOKBACK_SECONDS,
+    )
+
+
+def _heartbeat_try(beat: Beat, *, locked: bool) -> BeatOutcome | None:
+    """One try: read, fold, write. None when another beat wrote the progress row
+    or the learner's clock meanwhile."""
+    context = beat_store.context_read(
+        user_id=beat.user_id, lesson_id=beat.lesson_id, lock=locked
+    )
     if context is None:
         raise NotFound(_("차시를 찾을 수 없습니다."))
     if context.enrollment_id is None:
@@ -137,203 +130,77 @@ def _heartbeat_fold(
         # The first beat of the lesson (or of the learner): make the rows (another beat
         # may win the race and make them first), then read them again.
         beat_store.progress_create(
-            user_id=user_id,
-            lesson_id=lesson_id,
+            user_id=beat.user_id,
+            lesson_id=beat.lesson_id,
             enrollment_id=context.enrollment_id,
-            now=now,
+            now=beat.now,
             progress=context.progress_id is None,
             clock=context.clock_version is None,
         )
         context = beat_store.context_read(
-            user_id=user_id, lesson_id=lesson_id, lock=locked
+            user_id=beat.user_id, lesson_id=beat.lesson_id, lock=locked
         )
-    progress = LessonProgress(
-        id=context.progress_id,
-        user_id=user_id,
-        lesson_id=lesson_id,
-        enrollment_id=context.enrollment_id,
-        ranges=context.ranges,
-        watched_seconds=context.watched_seconds,
-        credited_seconds=context.credited_seconds,
-        position=context.position,
-        completed_at=context.completed_at,
-    )
     sessions = beat_store.sessions_of(
-        progress_id=progress.pk, session_id=session_id, seq=seq
+        progress_id=context.progress_id, session_id=beat.session_id, seq=beat.seq
     )
-    session = next((row for row in sessions if row.id == session_id), None)
-    if session is not None and session.progress_id != progress.pk:
+    own = next((row for row in sessions if row.id == beat.session_id), None)
+    if own is not None and own.progress_id != context.progress_id:
         # The id is a session of another lesson or learner.
         raise NotFound(_("재생 세션을 찾을 수 없습니다."))
-    if session is not None and session.has_receipt:
-        return _beat_outcome(progress, context)  # a duplicate: already counted
-    if session is None:
-        session = beat_store.SessionRow(
-            id=session_id,
-            progress_id=progress.pk,
-            first_beat_at=now,
-            last_beat_at=now,
-            claimed_seconds=0.0,
-            last_seq=-1,
-            has_receipt=False,
-        )
-        sessions.append(session)
-
-    tally = LessonTally(
-        duration=context.duration,
-        ranges=[tuple(pair) for pair in progress.ranges],
-        position=progress.position,
-    )
-    for row in sessions:
-        tally.windows[str(row.id)] = SessionWindow(
-            first=_epoch(row.first_beat_at),
-            last=_epoch(row.last_beat_at),
-            claimed=row.claimed_seconds,
-            seq=row.last_seq,
-        )
-    tolerance = settings.LEARNING_HEARTBEAT_TOLERANCE_SECONDS
-    bound_before = tally.credited(tolerance=tolerance)
-    tally.add_beat(
-        session=str(session.id),
-        seq=seq,
-        ranges=ranges,
-        rate=playback_rate,
-        at=_epoch(now),
-        position=position,
-    )
-    window = tally.windows[str(session.id)]
-    session.first_beat_at = min(session.first_beat_at, now)
-    session.last_beat_at = max(session.last_beat_at, now)
-    session.claimed_seconds = window.claimed
-    session.last_seq = window.seq
-    progress.ranges = [list(pair) for pair in tally.ranges]
-    progress.watched_seconds = tally.watched
-    # What this beat adds to the lesson's own bound, then what the learner's clock
-    # lets it keep. What it may not keep is gone: a later beat adds only its own.
-    clock, held_by = _credit_grant(
-        context=context,
-        user_id=user_id,
-        lesson_id=lesson_id,
-        gain=max(0.0, tally.credited(tolerance=tolerance) - bound_before),
-        now=now,
-        tolerance=tolerance,
-    )
-    progress.credited_seconds = min(
-        progress.credited_seconds + clock.granted,
-        max(progress.credited_seconds, context.duration),  # never down
-    )
-    progress.position = tally.position
-    progress.updated_at = now
-    newly_complete = False
-    if progress.completed_at is None:
-        _fraction, complete = lesson_fraction(
-            watched=progress.watched_seconds,
-            credited=progress.credited_seconds,
-            duration=context.duration,
-            coverage_percent=context.coverage_percent,
-            time_percent=context.time_percent,
-        )
-        if complete and _daily_cap_allows(
-            enrollment_id=context.enrollment_id,
-            cap=context.daily_lesson_cap,
-            now=now,
-        ):
-            progress.completed_at = now
-            newly_complete = True
+    if own is not None and own.has_receipt:
+        # A duplicate: already counted.
+        return _beat_outcome(beat, context, beat_fold.figures_of(context))
+    write = beat_fold.fold(context, sessions, beat, _credit_rules())
+    if write.completes and not _daily_cap_allows(
+        enrollment_id=context.enrollment_id,
+        cap=context.daily_lesson_cap,
+        now=beat.now,
+    ):
+        write = write.without_completion()
     try:
-        written = beat_store.beat_write(
-            progress=progress,
-            version=context.version,
-            clock=clock,
-            session=session,
-            seq=seq,
-            now=now,
-            # "Where was I" needs the lesson and roughly when, not a write per beat.
-            touch_activity=(
-                context.last_lesson_id != lesson_id
-                or context.last_activity_at is None
-                or now - context.last_activity_at >= ACTIVITY_RESOLUTION
-            ),
-        )
+        written = beat_store.beat_write(context=context, beat=beat, write=write)
     except IntegrityError:
         # Another lesson's first beat took this new session id meanwhile.
         raise NotFound(_("재생 세션을 찾을 수 없습니다.")) from None
     if not written:
         return None
-    if newly_complete and context.enrollment_completed_at is None:
+    if write.completes and context.enrollment_completed_at is None:
         enrollment_completion_check(
             enrollment=Enrollment.objects.select_related("course").get(
                 pk=context.enrollment_id
             ),
-            now=now,
+            now=beat.now,
         )
-    return _beat_outcome(progress, context, credit_held_by=held_by)
-
-
-def _credit_grant(
-    *,
-    context: beat_store.BeatContext,
-    user_id: int,
-    lesson_id: int,
-    gain: float,
-    now: dt.datetime,
-    tolerance: float,
-) -> tuple[LearnerClock, int | None]:
-    """How much of a beat's `gain` (seconds the lesson's own bound grew by) the learner
-    keeps, as the clock to write (its `granted`), and the lesson holding the credit
-    when it is another one.
-
-    The rule: the lesson already playing keeps the credit. While the holder's last beat
-    is less than LEARNING_CREDIT_HOLD_SECONDS old, another lesson's beats earn nothing;
-    after that, the next lesson to beat becomes the holder. And whoever holds it, the
-    learner's clock `credited_until` moves forward by exactly what is granted and may
-    not pass the beat's server time plus the tolerance. It starts at the learner's first
-    beat, and wall time older than LEARNING_CREDIT_LOOKBACK_SECONDS that no beat took is
-    skipped (a late beat may still take the recent part). So from the learner's first
-    beat, all lessons together never earn more than the wall time to the latest beat plus
-    the tolerance; over any shorter stretch, at most the lookback more.
-    """
-    at = _epoch(now)
-    hold = settings.LEARNING_CREDIT_HOLD_SECONDS
-    lookback = settings.LEARNING_CREDIT_LOOKBACK_SECONDS
-    clock = LearnerClock(
-        user_id=user_id,
-        credited_until=context.credited_until or now,
-        holder_lesson_id=context.holder_lesson_id,
-        holder_seen_at=context.holder_seen_at,
-        version=context.clock_version,
+    return _beat_outcome(
+        beat, context, write.progress, credit_held_by=write.credit_held_by
     )
-    clock.granted = 0.0
-    holder = context.holder_lesson_id
-    if (
-        holder is not None
-        and holder != lesson_id
-        and context.holder_seen_at is not None
-        and at - _epoch(context.holder_seen_at) < hold
-    ):
-        return clock, holder  # written unchanged: every beat raises the version
-    base = max(_epoch(clock.credited_until), at - lookback)
-    granted = max(0.0, min(gain, at + tolerance - base))
-    clock.granted = granted
-    clock.credited_until = dt.datetime.fromtimestamp(base + granted, tz=dt.UTC)
-    clock.holder_lesson_id = lesson_id
-    clock.holder_seen_at = max(context.holder_seen_at or now, now)
-    return clock, None
 
 
 def _beat_outcome(
-    progress: LessonProgress,
-    context: beat_store.BeatContext,
+    beat: Beat,
+    context: BeatContext,
+    figures: ProgressFigures,
     *,
     credit_held_by: int | None = None,
 ) -> BeatOutcome:
-    figures = lesson_figures(
+    progress = LessonProgress(
+        id=context.progress_id,
+        user_id=beat.user_id,
+        lesson_id=beat.lesson_id,
+        enrollment_id=context.enrollment_id,
+        ranges=figures.ranges,
+        watched_seconds=figures.watched_seconds,
+        credited_seconds=figures.credited_seconds,
+        position=figures.position,
+        completed_at=figures.completed_at,
+    )
+    shown = lesson_figures(
         row=progress,
         duration=context.duration,
         coverage_percent=context.coverage_percent,
         time_percent=context.time_percent,
     )
-    return BeatOutcome(progress=progress, credit_held_by=credit_held_by, **figures)
+    return BeatOutcome(progress=progress, credit_held_by=credit_held_by, **shown)
 
 
 def _daily_cap_allows(*, enrollment_id: int, cap: int, now: dt.datetime) -> bool:

@@ -11,6 +11,7 @@ from django.db import connection
 from django.utils import timezone
 
 from lms.learning import beat_store
+from lms.learning.beat_fold import Beat, CreditRules, fold
 from lms.learning.models import (
     Enrollment,
     HeartbeatReceipt,
@@ -118,7 +119,8 @@ def test_the_last_lesson_and_time_follow_the_beats(lesson):
 
 
 def test_the_sql_names_only_tables_that_exist():
-    """The statements name their tables literally; a renamed model must fail here."""
+    """The statements take their names from the models' `_meta` (beat_store._Names):
+    every model's table is named, and every table named exists."""
     statements = " ".join(
         value
         for name, value in vars(beat_store).items()
@@ -168,44 +170,23 @@ def test_a_write_computed_from_a_row_another_beat_wrote_since_changes_nothing(le
     _record(user, lesson, first, 0, 0)
     stale = beat_store.context_read(user_id=user.pk, lesson_id=lesson.pk, lock=False)
     _record(user, lesson, first, 1, 10)  # another tab's beat, between read and write
-    now = timezone.now()
-    window = beat_store.SessionRow(
-        id=late,
-        progress_id=stale.progress_id,
-        first_beat_at=now,
-        last_beat_at=now,
-        claimed_seconds=10.0,
-        last_seq=0,
-        has_receipt=False,
-    )
-    folded = LessonProgress(
-        id=stale.progress_id,
+    late_beat = Beat(
         user_id=user.pk,
         lesson_id=lesson.pk,
-        enrollment_id=stale.enrollment_id,
-        ranges=[[0.0, 10.0], [30.0, 40.0]],
-        watched_seconds=20.0,
-        credited_seconds=20.0,
-        position=40.0,
-    )
-
-    clock = LearnerClock(
-        user_id=user.pk,
-        credited_until=stale.credited_until,
-        holder_lesson_id=lesson.pk,
-        holder_seen_at=now,
-        version=stale.clock_version,
-    )
-
-    written = beat_store.beat_write(
-        progress=folded,
-        version=stale.version,
-        clock=clock,
-        session=window,
+        session_id=late,
         seq=0,
-        now=now,
-        touch_activity=True,
+        ranges=[[30.0, 40.0]],
+        position=40.0,
+        playback_rate=1.0,
+        now=timezone.now(),
     )
+    folded = fold(stale, [], late_beat, CreditRules(tolerance=5, hold=30, lookback=60))
+    assert folded.progress.ranges == [
+        [0.0, 10.0],
+        [30.0, 40.0],
+    ]  # built on the stale row
+
+    written = beat_store.beat_write(context=stale, beat=late_beat, write=folded)
 
     assert written is False
     row = LessonProgress.objects.get(pk=stale.progress_id)

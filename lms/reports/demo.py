@@ -15,11 +15,16 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.contenttypes.models import ContentType
 from django.utils import timezone
 
-from cms.courses import CoursePage
+from cms.courses import CoursePage, LessonPage
 from core.time import SEOUL
 from lms.accounts.models import Organization, User
 from lms.centers.models import Center, District
-from lms.learning.models import Certificate, Enrollment
+from lms.learning.models import (
+    Certificate,
+    CourseTestAttempt,
+    Enrollment,
+    LessonProgress,
+)
 from lms.organizations.models import Employee
 from lms.outreach.matching import hold_fields
 from lms.outreach.models import (
@@ -202,6 +207,7 @@ def _seed_online(rng: random.Random, start: dt.datetime, now: dt.datetime) -> No
             )
     enrollments = Enrollment.objects.bulk_create(enrollments)
     completed = [e for e in enrollments if e.completed_at]
+    _study_behind(rng, enrollments)
     Certificate.objects.bulk_create(
         Certificate(
             enrollment=e,
@@ -223,6 +229,52 @@ def _seed_online(rng: random.Random, start: dt.datetime, now: dt.datetime) -> No
         )
         for e in completed
     )
+
+
+def _study_behind(rng: random.Random, enrollments: list[Enrollment]) -> None:
+    """What a certificate stands on: every lesson watched through and, where the course
+    has a test, a passed attempt, all before the completion time. About half of those
+    still studying have watched half of each lesson."""
+    lessons: dict[int, list[LessonPage]] = {}
+    for lesson in LessonPage.objects.live().select_related("video"):
+        course_id = lesson.get_parent().pk
+        lessons.setdefault(course_id, []).append(lesson)
+    with_test = set(
+        CoursePage.objects.filter(questions__isnull=False).values_list("pk", flat=True)
+    )
+    rows, attempts = [], []
+    for e in enrollments:
+        done = e.completed_at is not None
+        if not done and rng.random() < 0.5:
+            continue
+        moment = e.completed_at or e.enrolled_at + dt.timedelta(hours=1)
+        for lesson in lessons.get(e.course_id, []):
+            duration = lesson.duration or 60.0
+            watched = duration if done else round(duration / 2, 1)
+            rows.append(
+                LessonProgress(
+                    user_id=e.user_id,
+                    lesson=lesson,
+                    enrollment=e,
+                    ranges=[[0.0, watched]],
+                    watched_seconds=watched,
+                    credited_seconds=watched,
+                    position=watched,
+                    completed_at=moment - dt.timedelta(hours=1) if done else None,
+                )
+            )
+        if done and e.course_id in with_test:
+            attempts.append(
+                CourseTestAttempt(
+                    enrollment=e,
+                    score=rng.choice([70, 80, 90, 100]),
+                    passed=True,
+                    started_at=moment - dt.timedelta(minutes=20),
+                    submitted_at=moment - dt.timedelta(minutes=10),
+                )
+            )
+    LessonProgress.objects.bulk_create(rows)
+    CourseTestAttempt.objects.bulk_create(attempts)
 
 
 def seed_reports_demo() -> bool:

@@ -8,7 +8,8 @@ import pytest
 from django.utils import timezone
 
 from lms.demo.services import seed_demo
-from lms.learning.models import Certificate, Enrollment
+from lms.learning.models import Certificate, Enrollment, LessonProgress
+from lms.learning.selectors import required_lessons_complete
 from lms.outreach.models import OutreachSession
 from lms.reports.demo import seed_reports_demo
 from lms.reports.selectors import Period, education_report
@@ -47,6 +48,17 @@ def test_the_demo_year_fills_the_report_once_and_fast():
     )
     assert sum(f["online"]["enrollments"] for f in figures) >= 80
     assert sum(f["online"]["certificates_issued"] for f in figures) > 0
+    # No certificate without what it certifies: the lessons watched through, and the
+    # test passed where the course has one.
+    for certificate in Certificate.objects.select_related("enrollment__course"):
+        enrollment = certificate.enrollment
+        assert required_lessons_complete(enrollment=enrollment), certificate.number
+        if enrollment.course.questions.exists():
+            assert enrollment.test_attempts.filter(passed=True).exists()
+    # And some who have not finished show how far they are.
+    assert LessonProgress.objects.filter(
+        enrollment__completed_at__isnull=True, watched_seconds__gt=0
+    ).exists()
     # Every region has sessions over the two reports.
     regions = {
         row["label"]

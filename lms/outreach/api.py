@@ -404,8 +404,9 @@ def lecture_report(request: HttpRequest, session_id: DbId, payload: ReportIn):
     response={200: None, 400: ProblemOut, 403: ProblemOut, 422: ProblemOut},
     auth=api_auth,
     summary=(
-        "Lecture fee payouts of a month as XLSX (trainer names masked); `reason` "
-        "(5+ characters, 내보내기 사유) is required and goes into the access log"
+        "Lecture fee payouts of a month as XLSX; `reason` (5+ characters, 내보내기 "
+        "사유) is required and goes into the access log. Trainer names are masked "
+        "unless `full_names=true` (to pay them), which the log records too"
     ),
 )
 def payouts_export(
@@ -413,9 +414,15 @@ def payouts_export(
     year: Year,
     month: Month,
     reason: Annotated[str, Field(max_length=300)] = "",
+    full_names: bool = False,
 ):
     user = request.user
     services.ensure_staff(user)
     return payout_xlsx_response(
-        user=user, year=year, month=month, reason=reason, request=request
+        user=user,
+        year=year,
+        month=month,
+        reason=reason,
+        request=request,
+        full_names=full_names,
     )

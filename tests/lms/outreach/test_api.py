@@ -210,7 +210,15 @@ def test_payout_export_masks_names_and_logs_access(client):
     assert rows[1][7] == session.fee_amount
     log = PersonalDataAccess.objects.get()
     assert log.actor == staff and log.action == "export" and log.record_count == 1
-    assert log.reason == "월말 강사료 정산"
+    assert log.reason == "월말 강사료 정산" and "masked" in log.subject
+    # To pay them, staff ask for the full names; the log says so.
+    full = client.get(month + "&reason=강사료 지급 처리&full_names=true")
+    assert full.status_code == 200
+    rows = list(
+        load_workbook(io.BytesIO(full.content)).active.iter_rows(values_only=True)
+    )
+    assert rows[1][3] == "박노무" and rows[1][7] == session.fee_amount
+    assert "full" in PersonalDataAccess.objects.latest("pk").subject
 
     org_user = UserFactory(
         username="orgc", role=Role.ORG_CONTACT, organization=OrganizationFactory()

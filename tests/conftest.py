@@ -49,6 +49,18 @@ def _fresh_cache():
 
 
 @pytest.fixture
+def local_media(settings, tmp_path):
+    """Uploads and renditions on the local file storage under a fresh folder, whatever
+    the run's default (CI's is S3): for what only the local storage serves."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    }
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
+@pytest.fixture
 def eager_celery():
     """Celery runs each task in the test process when it is sent: the real task code,
     retries included, without a worker (the live server's thread sends them too)."""

@@ -184,7 +184,8 @@ def offer_decline(request: HttpRequest, offer_id: int) -> HttpResponse:
     trainer = _trainer(request)
     row = selectors.offer_waiting_for(trainer=trainer, offer_id=offer_id)
     form = forms.DeclineForm(request.POST or None)
-    status = 200
+    # A refused form is the page again with its errors, answered 200 as every form
+    # page of the site is (a 400 document is a console error in the browser).
     if request.method == "POST":
         if form.is_valid():
             try:
@@ -198,12 +199,10 @@ def offer_decline(request: HttpRequest, offer_id: int) -> HttpResponse:
             else:
                 messages.success(request, _("제안을 거절했습니다. 센터에 알렸습니다."))
                 return redirect("outreach:portal")
-        status = 400
     return render(
         request,
         "outreach/decline.html",
         {"row": row, "offer": row["offer"], "form": form},
-        status=status,
     )
 
 

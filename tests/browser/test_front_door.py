@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings as django_settings
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from cms.courses import LessonPage
 from lms.accounts.models import Role
@@ -22,6 +23,8 @@ from tests.browser.conftest import ROOT, axe_violations
 from tests.factories import DEFAULT_PASSWORD, OrganizationFactory, UserFactory
 from tests.factories.learning import course_page, home_page
 from tests.factories.outreach import (
+    application,
+    matching_request,
     seoul_reference_data,
     staff_user,
     topic,
@@ -250,8 +253,43 @@ def test_learner_reaches_the_classroom_and_a_lesson_with_one_caption_track(
     visitor.check("dashboard")
 
 
-def test_trainer_reaches_the_trainer_portal(page, site, shots_dir):
-    profile = trainer_profile()
+def _trainer_with_work():
+    """A trainer with two open offers and a session held three hours ago, confirmed
+    and not yet reported."""
+    from lms.outreach import services
+    from lms.outreach.models import Offer
+
+    staff = staff_user()
+    profile = trainer_profile(district="노원구")
+    hour = timezone.now().replace(minute=0, second=0, microsecond=0)
+    past = matching_request(starts_at=hour - dt.timedelta(hours=3), participants=24)
+    offer = services.offer_create(
+        request_id=past.pk, trainer_id=profile.pk, actor=staff
+    )
+    Offer.objects.filter(pk=offer.pk).update(
+        expires_at=timezone.now() + dt.timedelta(hours=1)
+    )
+    held = services.offer_accept(offer_id=offer.pk, trainer_user=profile.user)
+    services.request_confirm(request_id=past.pk, actor=staff)
+    offers = [
+        services.offer_create(
+            request_id=matching_request(
+                starts_at=hour + dt.timedelta(days=days), organization_name=name
+            ).pk,
+            trainer_id=profile.pk,
+            actor=staff,
+        )
+        for days, name in ((12, "성북 마을협동조합"), (15, "노원 돌봄센터"))
+    ]
+    return profile, offers, held
+
+
+def test_trainer_accepts_declines_with_a_reason_and_reports_a_session(
+    page, site, shots_dir
+):
+    from lms.outreach.models import OfferState, OutreachSession
+
+    profile, (taken, refused), held = _trainer_with_work()
     visitor = Visitor(page, shots_dir, "trainer")
     page.goto("/")
     visitor.log_in(profile.user.username)
@@ -262,6 +300,38 @@ def test_trainer_reaches_the_trainer_portal(page, site, shots_dir):
     visitor.click("강사 포털", within=".site-header")
     assert page.url.endswith("/outreach/trainer/")
     visitor.check("trainer-portal")
+
+    page.locator(f"article[data-offer='{taken.pk}']").get_by_role(
+        "button", name="수락하기"
+    ).click()
+    expect(page.get_by_text("제안을 수락했습니다.")).to_be_visible()
+    assert taken.__class__.objects.get(pk=taken.pk).state == OfferState.ACCEPTED
+
+    page.locator(f"article[data-offer='{refused.pk}']").get_by_role(
+        "link", name="거절하기…"
+    ).click()
+    expect(page.locator("h1")).to_have_text("이 강의 제안을 거절할까요?")
+    visitor.check("trainer-decline")
+    page.get_by_role("button", name="거절하기").click()  # no reason yet
+    expect(page.locator("#id_reason-error")).to_have_text("거절 사유를 입력해 주세요.")
+    page.fill("#id_reason", "그날 다른 교육이 있습니다.")
+    page.get_by_role("button", name="거절하기").click()
+    page.wait_for_url(re.compile(r".*/outreach/trainer/$"))
+    assert refused.__class__.objects.get(pk=refused.pk).state == OfferState.DECLINED
+    assert page.locator(f"article[data-offer='{refused.pk}']").count() == 0
+
+    card = page.locator(f"article[data-session='{held.pk}']")
+    card.get_by_label("참석 인원").fill("21")
+    card.get_by_role("button", name="출석 보고").click()
+    expect(page.get_by_text("출석을 보고했습니다.")).to_be_visible()
+    card = page.locator(f"article[data-session='{held.pk}']")
+    card.get_by_label("강의 보고서").fill("근로계약서 작성법을 사례로 다루었습니다.")
+    card.get_by_role("button", name="보고서 제출").click()
+    expect(page.get_by_text("강의 보고서를 제출했습니다.")).to_be_visible()
+    visitor.check("trainer-reported")
+    session = OutreachSession.objects.get(pk=held.pk)
+    assert session.attendees_reported == 21
+    assert session.report.startswith("근로계약서")
 
 
 def test_organization_contact_reaches_portal_and_own_requests(page, site, shots_dir):
@@ -287,8 +357,17 @@ def test_organization_contact_reaches_portal_and_own_requests(page, site, shots_
     visitor.check("org-apply")
 
 
-def test_staff_reaches_the_admin(page, site, shots_dir):
+def test_staff_reviews_a_new_request_and_offers_it_to_a_trainer(page, site, shots_dir):
+    from lms.outreach import services
+    from lms.outreach.models import OfferState, RequestState
+
     staff = staff_user()
+    profile = trainer_profile()
+    profile.user.name = "정강사"
+    profile.user.save()
+    request, _created = services.request_submit(
+        data=application(organization_name="정릉 청소년센터")
+    )
     visitor = Visitor(page, shots_dir, "staff")
     page.goto("/")
     visitor.log_in(staff.username)
@@ -296,7 +375,22 @@ def test_staff_reaches_the_admin(page, site, shots_dir):
     assert "내 강의실" not in _nav_names(page)
     visitor.click("관리자", within=".site-header")
     page.wait_for_url(re.compile(r".*/admin/$"))
-    assert page.locator("body").inner_text()
+    # The dashboard says what waits today, and leads there.
+    page.get_by_role("link", name="검토를 기다리는 새 신청 1건").click()
+    page.wait_for_url(re.compile(r".*/admin/outreach/\?state=submitted$"))
+    page.get_by_role("link", name=f"#{request.pk}").click()
+    expect(page.locator("h1")).to_contain_text("정릉 청소년센터")
+    page.get_by_role("button", name="검토 시작").click()
+    page.get_by_role("button", name="승인").click()
+    expect(page.locator("h1")).to_contain_text("강사 섭외 중")
+    page.get_by_role("button", name="정강사 강사에게 제안").click()
+    expect(page.locator("li", has_text="정강사 — 제안")).to_be_visible()
+    request.refresh_from_db()
+    assert request.state == RequestState.MATCHING
+    offer = request.offers.get()
+    assert offer.trainer == profile and offer.state == OfferState.OFFERED
+    # The Wagtail admin's own console (its jsi18n script under our CSP) is not
+    # asserted here: seen once in a full run, not yet understood.
 
 
 def test_phone_menu_folds_and_opens(browser, live_server, site):

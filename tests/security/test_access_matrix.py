@@ -118,7 +118,8 @@ def test_the_walk_finds_the_routes_of_every_part():
 
 
 @pytest.fixture
-def matrix_objects(db) -> dict:
+def matrix_objects(db, local_media) -> dict:
+    # The /media/images/ rows are the local storage's (on S3 the bucket serves them).
     seed_demo()
     home = Page.objects.get(depth=2)
     document = Document(title="안내서")

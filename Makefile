@@ -43,7 +43,7 @@ lock: install ## Re-pin requirements/*.lock from requirements/*.in (names, versi
 	cd requirements && ../$(VENV)/bin/uv pip compile --quiet --python-version 3.11 --generate-hashes --no-header --override overrides.txt base.in -o base.lock
 	cd requirements && ../$(VENV)/bin/uv pip compile --quiet --python-version 3.11 --generate-hashes --no-header --override overrides.txt dev.in -o dev.lock
 	npm install --package-lock-only --no-audit --no-fund --loglevel=error
-	$(PY) scripts/strip_lock_urls.py package-lock.json
+	$(PY) scripts/strip_lock_urls.py package-lock.json requirements/base.lock requirements/dev.lock
 
 clean:
 	rm -rf $(VENV) var static_collected node_modules

@@ -166,7 +166,6 @@ def _portal_context(trainer: TrainerProfile) -> dict:
         "weekly_form": forms.WeeklyAvailabilityForm(),
         "exception_form": forms.ExceptionForm(),
         "material_form": forms.MaterialUploadForm(),
-        "weekday_names": "월화수목금토일",
         "now": now,
         "scheduled_states": states.SCHEDULED,
     }

@@ -6,6 +6,8 @@ session's date), never a stored flag that could drift.
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -142,6 +144,18 @@ class WeeklyAvailability(models.Model):
 
     def __str__(self) -> str:
         return f"{self.weekday} {self.start_time}-{self.end_time}"
+
+    WEEKDAY_NAMES = "월화수목금토일"
+
+    @property
+    def label(self) -> str:
+        """How a person reads it: "화요일 09:00~21:00", "토요일 종일", "금요일 18:00~24:00"."""
+        day = f"{self.WEEKDAY_NAMES[self.weekday]}요일"
+        midnight = dt.time(0)
+        if self.start_time == midnight and self.end_time == midnight:
+            return f"{day} {_('종일')}"
+        end = "24:00" if self.end_time == midnight else self.end_time.strftime("%H:%M")
+        return f"{day} {self.start_time.strftime('%H:%M')}~{end}"
 
 
 class AvailabilityException(models.Model):

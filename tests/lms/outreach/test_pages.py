@@ -352,3 +352,28 @@ def test_seed_demo_gives_every_outreach_screen_something(client):
     assert f'data-session="{past.pk}"' in behind
     assert f'data-session="{upcoming.pk}"' not in behind
     assert "1단계: 출석 보고" in behind
+
+
+def test_portal_availability_reads_as_hours_and_a_slot_is_removed(client):
+    trainer = trainer_profile(always_available=False)
+    client.force_login(trainer.user)
+    for weekday, start, end in [("5", "00:00", "00:00"), ("4", "18:00", "00:00")]:
+        client.post(
+            "/outreach/trainer/action/",
+            {
+                "action": "weekly",
+                "weekday": weekday,
+                "start_time": start,
+                "end_time": end,
+            },
+        )
+    page = client.get("/outreach/trainer/").content.decode()
+    assert "토요일 종일" in page and "금요일 18:00~24:00" in page
+    assert "00:00~00:00" not in page
+
+    saturday = trainer.weekly_availability.get(weekday=5)
+    client.post(
+        "/outreach/trainer/action/", {"action": "remove_weekly", "slot": saturday.pk}
+    )
+    assert list(trainer.weekly_availability.values_list("weekday", flat=True)) == [4]
+    assert "토요일 종일" not in client.get("/outreach/trainer/").content.decode()

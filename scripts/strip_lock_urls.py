@@ -23,7 +23,9 @@ def strip_npm(path: Path) -> None:
 
 def strip_pip(path: Path) -> None:
     text = path.read_text()
-    path.write_text(PIN_NAME_URL.sub(lambda m: m.group(1) + "URL" + (m.group(2) or ""), text))
+    path.write_text(
+        PIN_NAME_URL.sub(lambda m: m.group(1) + "URL" + (m.group(2) or ""), text)
+    )
 
 
 for arg in sys.argv[1:] or ["package-lock.json"]:

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.db import transaction
+from django.utils import timezone
 from wagtail.models import Task, Workflow
 
-from cms.models import ContentPage, HomePage
+from cms.courses import CoursePage
+from cms.models import ContentPage, HomePage, NoticeIndexPage, NoticePage
 from lms.accounts.demo_guard import DEMO_PASSWORD
 from lms.accounts.models import Organization, Role, User
 from lms.accounts.services import user_create
@@ -98,6 +101,48 @@ def _seed_about_page() -> None:
     about.save_revision().publish()
 
 
+DEMO_NOTICES = (
+    (
+        "2027년 찾아가는 노동교육 신청을 받습니다",
+        "10명 이상 모인 단체라면 누구나 신청할 수 있습니다.",
+        "<p>사업장, 학교, 복지관, 주민 모임 등 10명 이상이 모이는 곳이면 원하는 날짜와 "
+        "장소로 강사가 찾아갑니다. 교육비는 무료이며, 신청은 홈페이지의 "
+        "「찾아가는 노동교육 신청하기」에서 할 수 있습니다.</p>",
+        40,
+    ),
+    (
+        "온라인 강의 수료증 진위 확인 안내",
+        "수료증 번호만으로 누구나 진위를 확인할 수 있습니다.",
+        "<p>채용 담당자나 기관은 수료증에 적힌 번호를 「수료증 확인」에 입력하면 "
+        "발급 여부와 수료 과정을 바로 확인할 수 있습니다.</p>",
+        10,
+    ),
+)
+
+
+def _seed_home_demo() -> None:
+    """The home page as an editor would shape it: featured courses and a few notices."""
+    home = HomePage.objects.first()
+    if home is None or NoticeIndexPage.objects.exists():
+        return
+    courses = CoursePage.objects.live().order_by("path")[:3]
+    home.featured_courses = [("course", course) for course in courses]
+    home.save_revision().publish()
+    index = NoticeIndexPage(title="공지사항", slug="notices", show_in_menus=True)
+    home.add_child(instance=index)
+    index.save_revision().publish()
+    today = timezone.localdate()
+    for title, summary, body, days_ago in DEMO_NOTICES:
+        notice = NoticePage(
+            title=title,
+            summary=summary,
+            body=body,
+            date=today - dt.timedelta(days=days_ago),
+        )
+        index.add_child(instance=notice)
+        notice.save_revision().publish()
+
+
 # Wagtail's first migration names its moderation workflow and task in English; the
 # admin then says "Moderators approval에 제출". The demo site gives them Korean names.
 DEFAULT_WORKFLOW_NAMES = {"Moderators approval": "편집자 검토 승인"}
@@ -143,6 +188,7 @@ def seed_demo() -> SeedResult:
     seed_organization_demo()
 
     seed_reports_demo()
+    _seed_home_demo()
     return result
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.db.models import (
     CharField,
     Count,
@@ -42,7 +43,7 @@ from lms.learning.models import Enrollment
 from lms.outreach import states as outreach_states
 from lms.outreach.models import Audience as OutreachAudience
 from lms.outreach.models import OutreachRequest, OutreachSession
-from lms.reports.figures import quarterly_rows
+from lms.reports.figures import BY_KEY, quarterly_rows
 from lms.surveys.models import SurveyResponse
 
 YEAR_MIN, YEAR_MAX = 2000, 2100
@@ -673,6 +674,43 @@ def headlines(outreach: dict, online: dict) -> list[str]:
             "completers": _number(online["completers"]),
         },
     ]
+
+
+# The figures of the year on the home page, in this order; computed as the report does.
+HOME_FIGURES = (
+    ("outreach", "sessions_delivered"),
+    ("outreach", "organizations_served"),
+    ("outreach", "attendees"),
+    ("online", "completions"),
+)
+HOME_FIGURES_SECONDS = 600  # a home page served from cache may lag the report this long
+
+
+def year_figures(*, year: int) -> list[dict]:
+    """The Academy's figures of `year` across all centers, as the report counts them.
+
+    Each is {"label", "value", "unit"}, the value written with thousands separators.
+    Cached for HOME_FIGURES_SECONDS: the home page must not run the report per visit.
+    """
+
+    def compute() -> list[dict]:
+        period = Period(year)
+        totals = {
+            "outreach": _outreach_columns(period, None)["total"],
+            "online": _online_columns(period, None)["total"],
+        }
+        return [
+            {
+                "label": str(BY_KEY[section, key].label),
+                "value": _number(totals[section][key]),
+                "unit": str(BY_KEY[section, key].unit),
+            }
+            for section, key in HOME_FIGURES
+        ]
+
+    return cache.get_or_set(
+        f"reports:year-figures:{year}", compute, HOME_FIGURES_SECONDS
+    )
 
 
 def education_report(*, period: Period, center: Center | None) -> dict:

@@ -5,8 +5,9 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 
+from cms.models import YEAR_FIGURES_HOOK
 from core import access
-from lms.reports import admin_views
+from lms.reports import admin_views, selectors
 
 admin_patterns = (
     [path("education/", admin_views.education, name="education")],
@@ -32,3 +33,8 @@ def register_reports_menu():
         icon_name="table",
         order=310,
     )
+
+
+@hooks.register(YEAR_FIGURES_HOOK)
+def home_year_figures(year: int) -> list[dict]:
+    return selectors.year_figures(year=year)

@@ -16,6 +16,7 @@ from django.utils import timezone
 from playwright.sync_api import expect
 
 from cms.courses import LessonPage
+from cms.models import NoticeIndexPage, NoticePage
 from lms.accounts.models import Role
 from lms.learning.models import Certificate, Enrollment
 from media_pipeline.services import asset_import_file, caption_add
@@ -35,6 +36,7 @@ pytestmark = [pytest.mark.django_db(transaction=True), pytest.mark.slow]
 
 WIDTHS = [(390, 844), (1280, 800)]
 CERTIFICATE_NUMBER = "SLA-2026-ABCD-2345"
+NOTICE_TITLE = "찾아가는 노동교육 신청 안내"
 
 
 @pytest.fixture(scope="session")
@@ -51,10 +53,21 @@ def shots_dir() -> Path:
 def site(db):
     seoul_reference_data()
     topic()  # another transactional test's flush may have emptied the topics
-    home = home_page()
-    home.hero_text = "온라인 강의와 찾아가는 노동교육"
-    home.save_revision().publish()
     course = course_page(lessons=1, title="근로시간 기초")
+    home = home_page()  # read after the course, whose catalog became its child
+    home.hero_text = "온라인 강의와 찾아가는 노동교육"
+    home.featured_courses = [("course", course)]
+    home.save_revision().publish()
+    notices = NoticeIndexPage(title="공지사항", slug="notices", show_in_menus=True)
+    home_page().add_child(instance=notices)
+    notices.save_revision().publish()
+    notice = NoticePage(
+        title=NOTICE_TITLE,
+        summary="10명 이상 모이면 신청할 수 있습니다.",
+        body="<p>원하는 날짜와 장소로 강사가 찾아갑니다.</p>",
+    )
+    notices.add_child(instance=notice)
+    notice.save_revision().publish()
     holder = UserFactory(username="holder", name="김수료")
     enrollment = Enrollment.objects.create(
         user=holder, course=course, completed_at=timezone.now()
@@ -144,6 +157,15 @@ def test_anonymous_applies_for_outreach_and_verifies_a_certificate(
         "로그인",
         "회원가입",
     ]
+    # What the editors put on the home page: a featured course and the newest notice.
+    featured = page.locator('section[aria-labelledby="featured-h"]')
+    expect(featured.get_by_role("link", name="근로시간 기초")).to_be_visible()
+    visitor.click(NOTICE_TITLE, within='section[aria-labelledby="notices-h"]')
+    assert page.locator("h1").inner_text() == NOTICE_TITLE
+    visitor.check("notice")
+    visitor.click("공지사항", within=".site-header")
+    expect(page.locator("main .notice-list")).to_contain_text(NOTICE_TITLE)
+    visitor.check("notices")
 
     visitor.click("찾아가는 노동교육", within=".site-header")
     assert page.locator("h1").inner_text() == "찾아가는 노동교육 신청"

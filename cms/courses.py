@@ -155,7 +155,7 @@ class CoursePage(Page):
     )
     handouts = _materials_field(_("교안·참고 자료"))
 
-    # Completion rules (DESIGN.md, "Online learning"); defaults are the product's.
+    # Completion rules (README, "Online learning"); defaults are the product's.
     lesson_coverage_percent = models.PositiveSmallIntegerField(
         _("차시 이수: 시청 범위(%)"),
         default=80,

@@ -1,4 +1,4 @@
-"""Demo data for local use: the accounts of CONTRACTS.md and a little content. Idempotent."""
+"""Demo data for local use: the accounts of the README and a little content. Idempotent."""
 
 from __future__ import annotations
 

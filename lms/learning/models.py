@@ -1,6 +1,6 @@
 """Enrollment, playback heartbeats, progress, completion, course tests and certificates.
 
-Rules: DESIGN.md, "Online learning". The arithmetic of ranges and credited time is in
+Rules: README, "Online learning". The arithmetic of ranges and credited time is in
 `progress.py`; the rows here keep its state.
 """
 

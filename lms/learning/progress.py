@@ -1,4 +1,4 @@
-"""The arithmetic of true progress (DESIGN.md, "Online learning"), free of the database.
+"""The arithmetic of true progress (README, "Online learning"), free of the database.
 
 - Coverage: the union of the media ranges the player reports as played, clipped to the
   lesson's duration. Seeking plays nothing, so it covers nothing.

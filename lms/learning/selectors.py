@@ -167,7 +167,7 @@ def required_lessons_complete(*, enrollment: Enrollment) -> bool:
 
 
 def course_requirements_met(*, enrollment: Enrollment) -> bool:
-    """DESIGN.md: required lessons complete, test passed (if any), survey (if required)."""
+    """README, "Online learning": required lessons complete, test passed (if any), survey (if required)."""
 
     course = enrollment.course
     if not required_lessons_complete(enrollment=enrollment):

@@ -49,7 +49,7 @@ def enrollment_create(*, user: User, course: CoursePage) -> Enrollment:
 
 @dataclass(frozen=True)
 class BeatOutcome:
-    """What a heartbeat answers: the lesson's figures after the fold (CONTRACTS.md)."""
+    """What a heartbeat answers: the lesson's figures after the fold (README, "API")."""
 
     progress: LessonProgress  # the stored row as it now stands
     watched_seconds: float

@@ -39,7 +39,7 @@ STAFF = "staff"
 STAFF_OTHER = "staff_other"
 SUPER = "superuser"
 ROLES = (ANON, LEARNER, ORG, TRAINER, STAFF, STAFF_OTHER, SUPER)
-# Demo accounts (CONTRACTS.md) that play each role; staff's center owns the fixtures.
+# Demo accounts (README, "Demo accounts") that play each role; staff's center owns the fixtures.
 ROLE_USERNAMES = {
     LEARNER: "learner",
     ORG: "org",

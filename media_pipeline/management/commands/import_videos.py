@@ -1,5 +1,5 @@
 """`python manage.py import_videos FILE... [--json]`: existing lecture videos through the
-whole pipeline, synchronously (CONTRACTS.md)."""
+whole pipeline, synchronously (README, "Video pipeline")."""
 
 import json
 from pathlib import Path

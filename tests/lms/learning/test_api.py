@@ -1,4 +1,4 @@
-"""The learning operations of CONTRACTS.md: courses, enrollment, heartbeats, progress."""
+"""The learning operations of the API (README, "API"): courses, enrollment, heartbeats, progress."""
 
 from __future__ import annotations
 

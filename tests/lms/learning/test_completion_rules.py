@@ -1,4 +1,4 @@
-"""The completion rules of DESIGN.md against simulated learners, figures worked out by hand.
+"""The completion rules (README, "Online learning") against simulated learners, figures worked out by hand.
 
 Lessons of 100 s unless said; tolerance 3 s (LEARNING_HEARTBEAT_TOLERANCE_SECONDS);
 completion at 80 % coverage and 80 % credited time.

@@ -9,7 +9,6 @@ import json
 import os
 import re
 import signal
-import socket
 import subprocess
 import time
 import urllib.error
@@ -25,29 +24,10 @@ from lms.demo.services import DEMO_ACCOUNTS
 from lms.learning.demo import DEMO_COURSE_SLUG
 from media_pipeline.ffmpeg import media_tools
 from tests.conftest import EXPECT_BUNDLED_TOOLS
+from tests.running import embedded_env, free_port, wait_until_served
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _env(tmp_path: Path, port: int) -> dict[str, str]:
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        # The embedded default, whatever services the suite itself was given.
-        if not k.startswith(("DATABASE_URL", "CELERY_", "REDIS_URL", "AWS_", "DJANGO_"))
-        and k not in {"PUBLIC_URL", "SITE_URL", "PYTEST_CURRENT_TEST"}
-    }
-    env.update(
-        PORT=str(port), VAR_DIR=str(tmp_path / "var"), LEARNING_DEMO_CLIP_SECONDS="3"
-    )
-    return env
 
 
 class Browser:
@@ -93,21 +73,6 @@ class Browser:
             },
         )
         assert status == 200, status
-
-
-def _wait_until_served(base: str, process: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + 600
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"make run ended early:\n{log.read_text()[-3000:]}")
-        try:
-            with urllib.request.urlopen(base + "/", timeout=5) as response:
-                if response.status == 200:
-                    return
-        except (urllib.error.URLError, ConnectionError, TimeoutError):
-            pass
-        time.sleep(1)
-    pytest.fail(f"make run served nothing in 10 minutes:\n{log.read_text()[-3000:]}")
 
 
 def _fetch(browser: Browser, url: str) -> bytes:
@@ -158,21 +123,21 @@ def _lesson_plays(browser: Browser) -> None:
 
 
 def test_make_run_serves_on_its_port_and_term_to_its_group_leaves_nothing(tmp_path):
-    port = _free_port()
+    port = free_port()
     base = f"http://127.0.0.1:{port}"
     log = tmp_path / "make-run.log"
     with log.open("wb") as out:
         make = subprocess.Popen(
             ["make", "run"],
             cwd=ROOT,
-            env=_env(tmp_path, port),
+            env=embedded_env(tmp_path, port),
             stdout=out,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
             start_new_session=True,
         )
     try:
-        _wait_until_served(base, make, log)
+        wait_until_served(base, make, log)
         browser = Browser(base)
 
         # The pages of the README's table answer.

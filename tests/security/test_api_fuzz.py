@@ -1,75 +1,63 @@
-"""schemathesis against /api/v1/openapi.json, as anonymous and as each demo role.
+"""schemathesis against the running product: `make run` served over HTTP, as anonymous
+and as each demo role.
+
+The operations come from the committed OpenAPI snapshot, which tests/config/test_api.py
+holds equal to the product's own schema (and the fixture checks against the running
+server), because the cases must be known when pytest collects, before the server runs.
 
 Every operation, generated inputs within the schema and outside it: no 5xx, and every
-answer matches the documented status codes, content types and bodies. Examples per
-operation are bounded (SCHEMATHESIS_MAX_EXAMPLES, default 25) to keep CI fast.
+answer matches the documented status codes, content types and bodies. The product runs
+as a newcomer's `make run` does (web server, Celery worker and beat, demo data), so deep
+health has a worker to ask. Examples per operation are bounded
+(SCHEMATHESIS_MAX_EXAMPLES, default 25) to keep CI fast.
 """
 
 from __future__ import annotations
 
+import json
 import os
+import urllib.request
+from pathlib import Path
 
 import pytest
 import schemathesis
-from axes.utils import reset as axes_reset
-from django.core import signals
-from django.core.wsgi import get_wsgi_application
-from django.db import close_old_connections, transaction
 from hypothesis import HealthCheck, settings
-from schemathesis.checks import not_a_server_error
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-from lms.accounts.models import User
-from lms.accounts.services import api_token_create
-from lms.demo.services import seed_demo
+from lms.accounts.demo_guard import DEMO_PASSWORD
+from tests.running import running_product
 from tests.security.access_matrix import ANON, ROLE_USERNAMES, ROLES
 
 MAX_EXAMPLES = int(os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "25"))
 
-schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", get_wsgi_application())
 
-
-@pytest.fixture(autouse=True)
-def _short_worker_wait(monkeypatch):
-    # `deep=true` really sends a task; with no worker in this test it waits this long.
-    monkeypatch.setattr("config.health.WORKER_TIMEOUT_SECONDS", 0.3)
-
-
-@pytest.fixture(autouse=True)
-def _keep_the_test_connection():
-    # The WSGI handler closes database connections when a request ends, which would end
-    # the test's transaction on PostgreSQL; Django's own test client does the same.
-    signals.request_started.disconnect(close_old_connections)
-    signals.request_finished.disconnect(close_old_connections)
-    yield
-    signals.request_started.connect(close_old_connections)
-    signals.request_finished.connect(close_old_connections)
+def _token(base: str, username: str) -> str:
+    request = urllib.request.Request(
+        base + "/api/v1/auth/token",
+        data=json.dumps({"username": username, "password": DEMO_PASSWORD}).encode(),
+        headers={"Content-Type": "application/json"},
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return json.loads(response.read())["token"]
 
 
 @pytest.fixture(scope="module")
-def _seeded_once(django_db_setup, django_db_blocker):
-    """The demo data and a token per role, made once for the module's ~40 cases inside
-    one transaction that each case's own (a savepoint) rolls back to, and that is rolled
-    back when the module ends: seeding per case cost 3.5 minutes per run."""
-    with django_db_blocker.unblock():
-        outer = transaction.atomic()
-        outer.__enter__()
-        try:
-            seed_demo()
-            headers = {ANON: {}}
-            for role in ROLES[1:]:
-                user = User.objects.get(username=ROLE_USERNAMES[role])
-                _token, raw = api_token_create(user=user)
-                headers[role] = {"Authorization": f"Bearer {raw}"}
-            yield headers
-        finally:
-            transaction.set_rollback(True)
-            outer.__exit__(None, None, None)
+def product(tmp_path_factory):
+    with running_product(tmp_path_factory.mktemp("fuzz")) as base:
+        # Tokens first: the generated logins that follow may well lock this address out.
+        headers = {ANON: {}}
+        for role in ROLES[1:]:
+            headers[role] = {
+                "Authorization": f"Bearer {_token(base, ROLE_USERNAMES[role])}"
+            }
+        with urllib.request.urlopen(base + "/api/v1/openapi.json", timeout=30) as r:
+            served = json.loads(r.read())
+        assert served == json.loads(SNAPSHOT.read_text())  # the cases are its own
+        yield base, headers
 
 
-@pytest.fixture
-def role_headers(_seeded_once, db) -> dict[str, dict[str, str]]:
-    return _seeded_once
+SNAPSHOT = Path(__file__).parents[1] / "config" / "openapi.snapshot.json"
+schema = schemathesis.openapi.from_path(SNAPSHOT)
 
 
 @pytest.mark.slow
@@ -84,17 +72,14 @@ def role_headers(_seeded_once, db) -> dict[str, dict[str, str]]:
         HealthCheck.filter_too_much,
     ],
 )
-def test_api_answers_every_role_within_its_schema(case, role_headers):
+def test_api_answers_every_role_within_its_schema(case, product):
+    base, role_headers = product
     # Rules the schema cannot express (an end after its start, a real month) answer a
     # documented 400/422 problem to input that is valid by the schema alone.
     excluded = [positive_data_acceptance]
-    if case.operation.label == "GET /api/v1/health":
-        # Its documented 503 is its purpose: `deep=true` with no worker running here.
-        excluded.append(not_a_server_error)
     for role in ROLES:
-        # Generated logins must not lock the shared test address out for the next role.
-        axes_reset()
         case.call_and_validate(
+            base_url=base,
             headers={**(case.headers or {}), **role_headers[role]},
             excluded_checks=excluded,
         )

@@ -8,7 +8,9 @@ checkout's virtualenv. Each pair runs `benchmarks/heartbeats.py --rounds 1` once
 tree, the order alternating from pair to pair so that neither side always runs on a
 warmer (or busier) machine. Each run measures its own no-op baseline (`GET
 /api/v1/auth/me`) on the same server, so the figure compared is beats per second over
-that baseline; the ratio printed is this checkout's best against the earlier one's best.
+that baseline. The figure of each tree is its best beats/s over its best no-op req/s (as
+heartbeats.py takes them within a run), and the ratio printed is this checkout's figure
+over the earlier revision's.
 The target is the redesign issue's: within 5 % (ratio >= 0.95).
 """
 
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -88,23 +91,32 @@ def main() -> None:
             ["git", "worktree", "remove", "--force", str(base)], cwd=ROOT, check=False
         )
 
-    best = {name: max(r["ratio"] for r in runs[name]) for name in runs}
-    best_beats = {name: max(r["value"] for r in runs[name]) for name in runs}
+    # As heartbeats.py does within one run: the best beats/s over the best no-op req/s,
+    # each taken on its own, because one no-op run on this shared host can be slow by
+    # a quarter and would flatter that run's beats.
+    figure = {
+        name: max(r["value"] for r in runs[name])
+        / max(r["baseline"] for r in runs[name])
+        for name in runs
+    }
+    mean_beats = {
+        name: statistics.mean(r["value"] for r in runs[name]) for name in runs
+    }
+    this, earlier = "this checkout", args.against
     print(
-        f"best beats/s: this checkout {best_beats['this checkout']:.1f},"
-        f" {args.against} {best_beats[args.against]:.1f}"
+        f"beats/s mean: {this} {mean_beats[this]:.1f}, {earlier} {mean_beats[earlier]:.1f}"
+        f" (ratio {mean_beats[this] / mean_beats[earlier]:.3f})"
     )
     _common.report(
-        f"heartbeat throughput against {args.against}",
-        value=best["this checkout"],
-        unit="beats per no-op request",
-        baseline=best[args.against],
+        f"heartbeat throughput against {earlier}",
+        value=figure[this],
+        unit="best beats/s over best no-op req/s",
+        baseline=figure[earlier],
         target=">= 0.95 of the earlier revision (within 5 %)",
-        met=best["this checkout"] >= 0.95 * best[args.against],
+        met=figure[this] >= 0.95 * figure[earlier],
         notes=(
-            f"best of {args.pairs} alternating runs each, {args.viewers} viewers,"
-            f" {args.seconds} s per run; raw best beats/s ratio"
-            f" {best_beats['this checkout'] / best_beats[args.against]:.3f}"
+            f"{args.pairs} alternating runs each, {args.viewers} viewers,"
+            f" {args.seconds} s per run"
         ),
     )
 

@@ -4,12 +4,14 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from cms.models import HomePage, NoticeIndexPage, NoticePage
 from lms.accounts.demo_guard import (
     DEMO_PASSWORD,
     DEMO_USERNAMES,
     demo_accounts_with_demo_password,
 )
 from lms.accounts.models import Role, User
+from lms.demo.services import DEMO_NOTICES
 
 pytestmark = pytest.mark.django_db
 
@@ -23,6 +25,11 @@ def test_seed_demo_twice_creates_each_account_once(capsys):
     out = capsys.readouterr().out
     assert "새 계정 6개" in out and "새 계정 0개, 기존 계정 6개" in out
     assert DEMO_PASSWORD in out
+    # The home page as an editor left it, once: three featured live courses, two notices.
+    home = HomePage.objects.get()
+    assert [block.value.specific.live for block in home.featured_courses] == [True] * 3
+    assert NoticeIndexPage.objects.live().count() == 1
+    assert NoticePage.objects.live().count() == len(DEMO_NOTICES) == 2
 
 
 def test_demo_roles_and_scopes():

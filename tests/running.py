@@ -1,7 +1,8 @@
 """The product running as `make run` serves it, for tests that talk to it over HTTP.
 
-    with running_product(tmp_path) as base:   # "http://127.0.0.1:<port>"
-        ...
+    with running_product(tmp_path) as product:
+        product.base      # "http://127.0.0.1:<port>"
+        product.process   # the `make run` process, leader of its process group
 
 It runs on the embedded default (SQLite in its own folder, local files, a local Celery
 worker and beat), whatever services the suite itself was given, and is stopped with every
@@ -19,6 +20,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -61,8 +63,17 @@ def wait_until_served(base: str, process: subprocess.Popen, log: Path) -> None:
     pytest.fail(f"make run served nothing in 10 minutes:\n{log.read_text()[-3000:]}")
 
 
+@dataclass(frozen=True)
+class Product:
+    base: str
+    process: subprocess.Popen
+    log: Path
+
+
 @contextlib.contextmanager
-def running_product(tmp_path: Path) -> Iterator[str]:
+def running_product(tmp_path: Path) -> Iterator[Product]:
+    """`make run` on a free port until the block ends; then TERM to its process group
+    (and KILL, failing, if it has not ended within a minute)."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     log = tmp_path / "make-run.log"
@@ -78,10 +89,11 @@ def running_product(tmp_path: Path) -> Iterator[str]:
         )
     try:
         wait_until_served(base, make, log)
-        yield base
+        yield Product(base=base, process=make, log=log)
     finally:
         os.killpg(make.pid, signal.SIGTERM)
         try:
             make.wait(timeout=60)
         except subprocess.TimeoutExpired:
             os.killpg(make.pid, signal.SIGKILL)
+            raise

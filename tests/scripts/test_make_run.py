@@ -6,9 +6,7 @@ from __future__ import annotations
 import html
 import http.cookiejar
 import json
-import os
 import re
-import signal
 import subprocess
 import time
 import urllib.error
@@ -24,7 +22,7 @@ from lms.demo.services import DEMO_ACCOUNTS
 from lms.learning.demo import DEMO_COURSE_SLUG
 from media_pipeline.ffmpeg import media_tools
 from tests.conftest import EXPECT_BUNDLED_TOOLS
-from tests.running import embedded_env, free_port, wait_until_served
+from tests.running import running_product
 
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = pytest.mark.slow
@@ -123,21 +121,8 @@ def _lesson_plays(browser: Browser) -> None:
 
 
 def test_make_run_serves_on_its_port_and_term_to_its_group_leaves_nothing(tmp_path):
-    port = free_port()
-    base = f"http://127.0.0.1:{port}"
-    log = tmp_path / "make-run.log"
-    with log.open("wb") as out:
-        make = subprocess.Popen(
-            ["make", "run"],
-            cwd=ROOT,
-            env=embedded_env(tmp_path, port),
-            stdout=out,
-            stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL,
-            start_new_session=True,
-        )
-    try:
-        wait_until_served(base, make, log)
+    with running_product(tmp_path) as product:
+        base, make, log = product.base, product.process, product.log
         browser = Browser(base)
 
         # The pages of the README's table answer.
@@ -184,13 +169,6 @@ def test_make_run_serves_on_its_port_and_term_to_its_group_leaves_nothing(tmp_pa
         assert (
             len(family) >= 6
         )  # make, run.sh, worker (+ pool), beat, runserver (+ child)
-    finally:
-        os.killpg(make.pid, signal.SIGTERM)
-        try:
-            make.wait(timeout=60)
-        except subprocess.TimeoutExpired:
-            os.killpg(make.pid, signal.SIGKILL)
-            raise
 
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline and any(psutil.pid_exists(p) for p in family):

@@ -43,7 +43,8 @@ def _token(base: str, username: str) -> str:
 
 @pytest.fixture(scope="module")
 def product(tmp_path_factory):
-    with running_product(tmp_path_factory.mktemp("fuzz")) as base:
+    with running_product(tmp_path_factory.mktemp("fuzz")) as running:
+        base = running.base
         # Tokens first: the generated logins that follow may well lock this address out.
         headers = {ANON: {}}
         for role in ROLES[1:]:

@@ -5,3 +5,6 @@ from __future__ import annotations
 from zoneinfo import ZoneInfo
 
 SEOUL = ZoneInfo("Asia/Seoul")
+
+# Monday first, as datetime.weekday() counts: "월" is 0, "일" is 6.
+WEEKDAYS = "월화수목금토일"

@@ -11,9 +11,9 @@ from django.forms import BoundField
 from django.utils import timezone
 from django.utils.safestring import SafeString
 
-register = template.Library()
+from core.time import WEEKDAYS
 
-WEEKDAYS = "월화수목금토일"
+register = template.Library()
 
 
 def _local(value: dt.date | dt.datetime) -> dt.date | dt.datetime:

@@ -103,7 +103,7 @@ def _seed_about_page() -> None:
 
 DEMO_NOTICES = (
     (
-        "2027년 찾아가는 노동교육 신청을 받습니다",
+        "{next_year}년 찾아가는 노동교육 신청을 받습니다",
         "10명 이상 모인 단체라면 누구나 신청할 수 있습니다.",
         "<p>사업장, 학교, 복지관, 주민 모임 등 10명 이상이 모이는 곳이면 원하는 날짜와 "
         "장소로 강사가 찾아갑니다. 교육비는 무료이며, 신청은 홈페이지의 "
@@ -134,7 +134,7 @@ def _seed_home_demo() -> None:
     today = timezone.localdate()
     for title, summary, body, days_ago in DEMO_NOTICES:
         notice = NoticePage(
-            title=title,
+            title=title.format(next_year=today.year + 1),
             summary=summary,
             body=body,
             date=today - dt.timedelta(days=days_ago),

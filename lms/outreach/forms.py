@@ -8,7 +8,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.time import SEOUL
+from core.time import SEOUL, WEEKDAYS
 from core.types import validate_bounded_date
 from core.uploads import check_upload
 from lms.accounts.models import Organization
@@ -162,7 +162,7 @@ class WeeklyAvailabilityForm(forms.Form):
     weekday = forms.TypedChoiceField(
         label=_("요일"),
         coerce=int,
-        choices=[(i, n) for i, n in enumerate("월화수목금토일")],
+        choices=[(i, n) for i, n in enumerate(WEEKDAYS)],
     )
     start_time = forms.TimeField(
         label=_("시작"), widget=forms.TimeInput(attrs={"type": "time"})

@@ -7,11 +7,9 @@ import datetime as dt
 
 from django.utils.translation import gettext as _
 
-from core.time import SEOUL
+from core.time import SEOUL, WEEKDAYS
 from lms.accounts.models import Organization
 from lms.outreach.models import Accessibility, OfferState, RequestState
-
-WEEKDAYS = "월화수목금토일"
 
 
 def _label(choices, code: str) -> str:

@@ -14,6 +14,8 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.time import WEEKDAYS
+
 
 class Topic(models.Model):
     """A subject a request asks for and a trainer teaches (노동법 기초, 직장 내 괴롭힘 ...)."""
@@ -145,12 +147,10 @@ class WeeklyAvailability(models.Model):
     def __str__(self) -> str:
         return f"{self.weekday} {self.start_time}-{self.end_time}"
 
-    WEEKDAY_NAMES = "월화수목금토일"
-
     @property
     def label(self) -> str:
         """How a person reads it: "화요일 09:00~21:00", "토요일 종일", "금요일 18:00~24:00"."""
-        day = f"{self.WEEKDAY_NAMES[self.weekday]}요일"
+        day = f"{WEEKDAYS[self.weekday]}요일"
         midnight = dt.time(0)
         if self.start_time == midnight and self.end_time == midnight:
             return f"{day} {_('종일')}"
